@@ -1,0 +1,30 @@
+/* What every format's reader plugs into: the generic nz_reader (reader.c)
+ * owns the input and options and forwards to the format's operations. */
+#ifndef NZ_READ_READER_IMPL_H
+#define NZ_READ_READER_IMPL_H
+
+#include "core/input.h"
+#include "normalize/read.h"
+
+typedef struct nz_reader_ops {
+    /* Set up r->state. Returns NZ_OK or NZ_E* with diag filled. */
+    int (*open)(nz_reader *r, nz_diag *diag);
+    /* As nz_reader_next(). */
+    int (*next)(nz_reader *r, json_t **out, nz_diag *diag);
+    /* As nz_reader_locate(). */
+    int (*locate)(const nz_reader *r, const char *pointer, nz_position *out);
+    /* Free r->state (may be NULL when open failed half-way). */
+    void (*close)(nz_reader *r);
+} nz_reader_ops;
+
+struct nz_reader {
+    const nz_reader_ops *ops;
+    nz_read_options opts; /* with defaults filled in */
+    char *source;         /* name for diagnostics    */
+    nz_input in;
+    void *state;          /* the format's own        */
+};
+
+extern const nz_reader_ops nz_json_reader_ops;
+
+#endif
