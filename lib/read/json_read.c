@@ -232,6 +232,65 @@ static size_t bad_unicode_escape(const unsigned char *t, size_t start,
     return start;
 }
 
+/* What a record's end is called, for "unexpected end of ...". */
+static const char *end_of_what(nz_format format)
+{
+    switch (format) {
+    case NZ_FORMAT_NDJSON:
+        return "line";
+    case NZ_FORMAT_JSON_SEQ:
+        return "sequence element";
+    default:
+        return "input";
+    }
+}
+
+/* What was still missing when the record ended: jansson's "']' expected
+ * near end of file" without the "near end of file" (which is wrong for
+ * a line), or what kind of token was cut short. */
+static const char *missing_at_end(const unsigned char *t, size_t len,
+                                  const char *jansson_text, char *buf,
+                                  size_t size)
+{
+    static const char tail[] = " near end of file";
+    size_t n = strlen(jansson_text);
+    if (n > sizeof tail - 1 &&
+        strcmp(jansson_text + n - (sizeof tail - 1), tail) == 0) {
+        quote_source(buf, size, (const unsigned char *)jansson_text,
+                     n - (sizeof tail - 1), 100);
+        return buf;
+    }
+    size_t last = nz_json_token_start(t, len, len > 0 ? len - 1 : 0);
+    if (last < len && t[last] == '"')
+        return "unterminated string";
+    return "incomplete value";
+}
+
+/* A control character inside the string token t[start, stop). */
+static size_t first_control(const unsigned char *t, size_t start, size_t stop)
+{
+    for (size_t i = start; i < stop; i++)
+        if (t[i] < 0x20)
+            return i;
+    return start;
+}
+
+/* Bytes that are valid elsewhere but not here deserve a better word than
+ * "invalid token": they usually mean the wrong format was chosen. */
+static const char *stray_byte_hint(const unsigned char *t, size_t len,
+                                   nz_format format)
+{
+    if (len > 0 && t[0] == RS)
+        return format == NZ_FORMAT_JSON_SEQ
+                   ? "record separator (RS, 0x1E) inside a sequence element"
+                   : "record separator (RS, 0x1E) in input: this looks like "
+                     "a JSON text sequence (read it as json-seq)";
+    if (len >= 3 && memcmp(t, "\xEF\xBB\xBF", 3) == 0)
+        return "byte order mark (U+FEFF) in the middle of the input: only "
+               "the start of a file may have one";
+    return NULL;
+}
+
 /* Turn jansson's complaint about record t[0, len) (at window offset base)
  * into a diagnostic that points at the exact byte. */
 static int parse_error(nz_reader *r, json_state *s, nz_diag *diag,
@@ -260,10 +319,10 @@ static int parse_error(nz_reader *r, json_state *s, nz_diag *diag,
                        "character", byte);
     }
     case json_error_premature_end_of_input:
-        quote_source(quoted, sizeof quoted, (const unsigned char *)e->text,
-                     strlen(e->text), 120);
         return fail_at(r, s, diag, NZ_ESYNTAX, base + len,
-                       "invalid JSON: unexpected end of input (%s)", quoted);
+                       "invalid JSON: unexpected end of %s (%s)",
+                       end_of_what(r->opts.format),
+                       missing_at_end(t, len, e->text, quoted, sizeof quoted));
     case json_error_duplicate_key: {
         size_t start = nz_json_token_start(t, len, at);
         size_t stop = nz_json_skip_string(t, len, start);
@@ -290,7 +349,7 @@ static int parse_error(nz_reader *r, json_state *s, nz_diag *diag,
                     memchr(t + start, 'E', stop - start);
         return fail_at(r, s, diag, NZ_ERANGE, base + start,
                        real ? "number %s is out of the range of a double"
-                            : "integer %s does not fit in 64 bits",
+                            : "integer %s is outside the signed 64-bit range",
                        quoted);
     }
     case json_error_stack_overflow:
@@ -310,16 +369,22 @@ static int parse_error(nz_reader *r, json_state *s, nz_diag *diag,
     default:
         break;
     }
-    /* Syntax errors: point at the start of the offending token, or, inside
-     * a string, at the offending character itself. */
+    /* Syntax errors: point at the start of the offending token, or, for a
+     * fault inside a string, at the offending character itself. */
     size_t start = nz_json_token_start(t, len, at);
     size_t where = start;
-    if (start < len && t[start] == '"' && start != at) {
+    if (start < len && t[start] == '"') {
+        size_t stop = nz_json_skip_string(t, len, start);
         if (strncmp(e->text, "invalid Unicode", 15) == 0)
-            where = bad_unicode_escape(t, start, nz_json_skip_string(t, len, start));
-        else
+            where = bad_unicode_escape(t, start, stop);
+        else if (strncmp(e->text, "invalid escape", 14) == 0)
             where = (at > 0 && t[at - 1] == '\\') ? at - 1 : at;
+        else if (strncmp(e->text, "control character", 17) == 0)
+            where = first_control(t, start, stop);
     }
+    const char *hint = stray_byte_hint(t + where, len - where, r->opts.format);
+    if (hint)
+        return fail_at(r, s, diag, NZ_ESYNTAX, base + where, "%s", hint);
     quote_source(quoted, sizeof quoted, (const unsigned char *)e->text,
                  strlen(e->text), 150);
     return fail_at(r, s, diag, NZ_ESYNTAX, base + where, "invalid JSON: %s",

@@ -142,8 +142,8 @@ static void read_numbers_out_of_range(void **state)
 {
     (void)state;
     EXPECT("[1,\n  18446744073709551616]\n", JSON,
-           "! 2:3 ERANGE integer 18446744073709551616 does not fit in 64 "
-           "bits\n");
+           "! 2:3 ERANGE integer 18446744073709551616 is outside the signed "
+           "64-bit range\n");
     EXPECT("1e400\n", NDJSON,
            "! 1:1 ERANGE number 1e400 is out of the range of a double\n");
     EXPECT("[9223372036854775807, -9223372036854775808, 1.5e308]", JSON,
@@ -250,10 +250,41 @@ static void read_truncated_input(void **state)
     (void)state;
     EXPECT("{\"a\": [1, 2", JSON,
            "! 1:12 ESYNTAX invalid JSON: unexpected end of input (']' "
-           "expected near end of file)\n");
+           "expected)\n");
     EXPECT("\"abc", JSON,
-           "! 1:5 ESYNTAX invalid JSON: unexpected end of input (premature "
-           "end of input near '\"abc')\n");
+           "! 1:5 ESYNTAX invalid JSON: unexpected end of input (unterminated "
+           "string)\n");
+    /* In NDJSON a record ends with its line, not with the file. */
+    EXPECT("[1,2\n3]\n", NDJSON,
+           "! 1:5 ESYNTAX invalid JSON: unexpected end of line (']' "
+           "expected)\n"
+           "! 2:2 ESYNTAX unexpected data after the value: NDJSON holds one "
+           "JSON value per line\n");
+}
+
+static void read_error_columns_inside_and_at_strings(void **state)
+{
+    (void)state;
+    /* An unexpected string: its opening quote. */
+    EXPECT("{\"a\":1 \"bcd\":2}\n", NDJSON,
+           "! 1:8 ESYNTAX invalid JSON: '}' expected near '\"bcd\"'\n");
+    /* A raw control character: the character itself. */
+    EXPECT("[\"tab\there\"]\n[\"\tx\"]\n", NDJSON,
+           "! 1:6 ESYNTAX invalid JSON: control character 0x9 near "
+           "'\"tab'\n"
+           "! 2:3 ESYNTAX invalid JSON: control character 0x9 near '\"'\n");
+}
+
+static void read_stray_bytes_named(void **state)
+{
+    (void)state;
+    EXPECT("\x1e[1]\n", NDJSON,
+           "! 1:1 ESYNTAX record separator (RS, 0x1E) in input: this looks "
+           "like a JSON text sequence (read it as json-seq)\n");
+    EXPECT("1\n\xEF\xBB\xBF[2]\n", NDJSON,
+           "1 @1:1\n"
+           "! 2:1 ESYNTAX byte order mark (U+FEFF) in the middle of the "
+           "input: only the start of a file may have one\n");
 }
 
 static void read_single_value(void **state)
@@ -464,6 +495,8 @@ int main(void)
         cmocka_unit_test(read_concatenated_values_and_positions),
         cmocka_unit_test(read_json_error_is_final),
         cmocka_unit_test(read_truncated_input),
+        cmocka_unit_test(read_error_columns_inside_and_at_strings),
+        cmocka_unit_test(read_stray_bytes_named),
         cmocka_unit_test(read_single_value),
         cmocka_unit_test(read_empty_input_is_no_records),
         cmocka_unit_test(read_json_seq),
