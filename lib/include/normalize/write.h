@@ -24,16 +24,18 @@ typedef struct nz_writer nz_writer;
 enum {
     /** Object members in code point order of their keys, not as read. */
     NZ_WRITE_SORT_KEYS = 1u << 0,
-    /** Escape every non-ASCII character as \uXXXX (surrogate pairs above
-     *  U+FFFF), so the output is plain ASCII. */
+    /** Escape every non-ASCII character, and DEL, as \uXXXX (lowercase
+     *  hex, surrogate pairs above U+FFFF), so the output is plain
+     *  printable ASCII. */
     NZ_WRITE_ASCII = 1u << 1,
     /** RFC 8785 JSON Canonicalization Scheme: no whitespace, keys sorted by
      *  UTF-16 code units, numbers as ECMAScript prints them (so integers
      *  beyond 2^53 lose precision, as the RFC requires), minimal string
      *  escaping. Overrides indent, SORT_KEYS and ASCII. */
     NZ_WRITE_CANONICAL = 1u << 2,
-    /** NZ_FORMAT_JSON: write all records as the elements of one array
-     *  ("[", records separated by ",", "]" at nz_writer_finish()). */
+    /** NZ_FORMAT_JSON only (NZ_EINVAL with other formats): write all
+     *  records as the elements of one array ("[", records separated by
+     *  ",", "]" at nz_writer_finish()). */
     NZ_WRITE_ARRAY = 1u << 3,
 };
 
@@ -98,12 +100,17 @@ NZ_API int nz_writer_open_callback(nz_writer **out, nz_write_fn fn,
  * @param w       the writer.
  * @param record  the record (borrowed; not modified).
  * @param diag    filled on failure; may be NULL.
- * @return NZ_OK; NZ_EUNREPRESENTABLE (e.g. a real that is not finite);
- *         NZ_EDEPTH (nesting deeper than the writer's limit of
- *         NZ_READ_JSON_DEPTH_LIMIT); NZ_EPIPE / NZ_EIO from the sink;
- *         NZ_ESTATE after an earlier sink failure or nz_writer_finish().
- *         On failure nothing of this record has been handed to the sink
- *         unless the record is larger than the buffer.
+ * @return NZ_OK; NZ_EUNREPRESENTABLE (a real that is not finite, a string
+ *         that is not valid UTF-8); NZ_EDEPTH (nesting deeper than
+ *         NZ_READ_JSON_DEPTH_LIMIT, the outer array of NZ_WRITE_ARRAY
+ *         counting as one level); NZ_ENOMEM; NZ_EPIPE / NZ_EIO from the
+ *         sink, which are sticky: every later write, flush and finish
+ *         returns the same code; NZ_ESTATE after nz_writer_finish().
+ *         When a record fails for its content, nothing of it reaches the
+ *         sink and the writer carries on with the next record, unless the
+ *         buffer filled while writing it: then the output is cut there and
+ *         every later call returns NZ_ESTATE. diag->path is the JSON
+ *         Pointer of the offending value.
  */
 NZ_API int nz_writer_write(nz_writer *w, const json_t *record,
                            nz_diag *diag);
@@ -126,7 +133,9 @@ NZ_API void nz_writer_close(nz_writer **w);
  * @param opts   borrowed; NULL for compact JSON; format must be JSON.
  * @param out    receives the text (caller frees with nz_free()).
  * @param size   receives its length without the NUL; may be NULL.
- * @return NZ_OK or as nz_writer_write().
+ * @return NZ_OK, or as nz_writer_write() (NZ_ENOMEM included); on failure
+ *         *out is NULL and *size 0. No trailing newline is added. For the
+ *         reason in words, use a writer with a diagnostic instead.
  */
 NZ_API int nz_write_string(const json_t *value, const nz_write_options *opts,
                            char **out, size_t *size);
