@@ -1,0 +1,368 @@
+#include "cli_options.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <normalize/normalize.h>
+
+#include "cli_io.h"
+#include "exit_codes.h"
+
+/* The help text below states the library's defaults in words; stop the
+ * build rather than let it lie when they change. */
+_Static_assert(NZ_READ_DEFAULT_MAX_DEPTH == 1000,
+               "update the --max-depth help text and normalize.1");
+_Static_assert(NZ_READ_JSON_DEPTH_LIMIT == 2048,
+               "update the --max-depth help text and normalize.1");
+_Static_assert(NZ_READ_DEFAULT_MAX_RECORD_BYTES == (size_t)32 << 20,
+               "update the --max-record-size help text and normalize.1");
+
+/* ---- the tables -------------------------------------------------------- */
+
+const struct cli_option cli_main_options[] = {
+    {OPT_HELP, "help", NULL, "show this help and exit"},
+    {OPT_VERSION, "version", NULL, "print the version and exit"},
+};
+const size_t cli_main_option_count =
+    sizeof cli_main_options / sizeof cli_main_options[0];
+
+const struct cli_option cli_convert_options[] = {
+    {OPT_FROM, "from", "FORMAT",
+     "input format: json, ndjson (or jsonl), json-seq;\n"
+     "default: from each file's extension, else json"},
+    {OPT_TO, "to", "FORMAT",
+     "output format; default: from the extension of\n"
+     "the -o file, else the format of the first input"},
+    {OPT_OUTPUT, "output", "FILE",
+     "write to FILE instead of standard output"},
+    {OPT_PRETTY, "pretty", NULL,
+     "indent by 2 spaces (the default for -t json)"},
+    {OPT_INDENT, "indent", "N",
+     "indent by N spaces, 0..16 (0 = --compact)"},
+    {OPT_COMPACT, "compact", NULL,
+     "no indentation: one line per value (the\n"
+     "default for -t json-seq; ndjson always is)"},
+    {OPT_SORT_KEYS, "sort-keys", NULL,
+     "write object members sorted by key"},
+    {OPT_ASCII, "ascii", NULL,
+     "escape every non-ASCII character as \\uXXXX"},
+    {OPT_CANONICAL, "canonical", NULL,
+     "RFC 8785 canonical JSON: no whitespace, keys\n"
+     "sorted, numbers and strings in one spelling"},
+    {OPT_ARRAY, "array", NULL,
+     "-t json: write all records as one JSON array"},
+    {OPT_SINGLE, "single", NULL,
+     "JSON input must hold exactly one value"},
+    {OPT_DUPLICATE_KEYS, "duplicate-keys", "MODE",
+     "a key twice in one object: 'error' (default)\n"
+     "or 'last' (the last value wins)"},
+    {OPT_MAX_DEPTH, "max-depth", "N",
+     "deepest nesting of arrays and objects,\n"
+     "1..2048 (default 1000)"},
+    {OPT_MAX_RECORD_SIZE, "max-record-size", "SIZE",
+     "largest record in bytes; K, M, G suffixes\n"
+     "(default 32M)"},
+    {OPT_KEEP_GOING, "keep-going", NULL,
+     "ndjson, json-seq: after a malformed record, go\n"
+     "on with the next one (the exit status stays 2)"},
+    {OPT_HELP, "help", NULL, "show this help and exit"},
+};
+const size_t cli_convert_option_count =
+    sizeof cli_convert_options / sizeof cli_convert_options[0];
+
+/* ---- parsing ----------------------------------------------------------- */
+
+static bool has_short_name(int id)
+{
+    return id > 0 && id < 256;
+}
+
+const struct cli_option *cli_option_find(const struct cli_option *table,
+                                         size_t count, int id)
+{
+    for (size_t i = 0; i < count; i++)
+        if (table[i].id == id)
+            return &table[i];
+    return NULL;
+}
+
+int cli_parser_init(struct cli_parser *p, const struct cli_option *table,
+                    size_t count, const char *help_command, int argc,
+                    char **argv, bool stop_at_operand)
+{
+    if (count > CLI_MAX_OPTIONS)
+        return -1;
+    memset(p, 0, sizeof *p);
+    p->table = table;
+    p->count = count;
+    p->help_command = help_command;
+    p->argc = argc;
+    p->argv = argv;
+
+    char *s = p->shortopts;
+    if (stop_at_operand)
+        *s++ = '+';
+    *s++ = ':'; /* report a missing argument as ':' rather than '?' */
+    for (size_t i = 0; i < count; i++) {
+        p->longopts[i].name = table[i].name;
+        p->longopts[i].has_arg = table[i].arg ? required_argument
+                                              : no_argument;
+        p->longopts[i].flag = NULL;
+        p->longopts[i].val = table[i].id;
+        if (has_short_name(table[i].id)) {
+            *s++ = (char)table[i].id;
+            if (table[i].arg)
+                *s++ = ':';
+        }
+    }
+    *s = '\0';
+
+    /* optind = 0 makes glibc (and musl) start over completely: the
+     * command's options are parsed after the program's own. */
+    optind = 0;
+    opterr = 0;
+    return 0;
+}
+
+/* The name part of "--name=value" (without the dashes), in buf. */
+static const char *long_name_of(const char *arg, char *buf, size_t size)
+{
+    const char *name = arg + 2;
+    size_t len = strcspn(name, "=");
+    if (len >= size)
+        len = size - 1;
+    memcpy(buf, name, len);
+    buf[len] = '\0';
+    return buf;
+}
+
+/* Report an unknown long option, suggesting the options it abbreviates. */
+static void report_unknown_long(const struct cli_parser *p, const char *arg)
+{
+    char name[128];
+    long_name_of(arg, name, sizeof name);
+    size_t len = strlen(name);
+    char hint[512] = "";
+    size_t used = 0;
+    int matches = 0;
+    for (size_t i = 0; i < p->count && len > 0; i++) {
+        if (strncmp(p->table[i].name, name, len) != 0)
+            continue;
+        int n = snprintf(hint + used, sizeof hint - used, "%s'--%s'",
+                         matches ? " or " : " (did you mean ",
+                         p->table[i].name);
+        if (n < 0 || (size_t)n >= sizeof hint - used)
+            break;
+        used += (size_t)n;
+        matches++;
+    }
+    if (matches)
+        snprintf(hint + used, sizeof hint - used, "?)");
+    cli_usage_error(p->help_command, "unknown option '--%s'%s", name, hint);
+}
+
+/* The word on the command line that getopt_long() just took as the long
+ * option at longindex: the last argument it consumed, or the one before
+ * when the option's value was a separate argument. */
+static const char *long_option_word(const struct cli_parser *p,
+                                    int longindex)
+{
+    const char *word = p->argv[optind - 1];
+    if (p->longopts[longindex].has_arg && optarg == word && optind >= 2)
+        word = p->argv[optind - 2];
+    return word;
+}
+
+/* glibc accepts any unambiguous prefix of a long option. We do not: a
+ * script that says --pre would change meaning (or break) the day another
+ * option starting with "pre" is added. */
+static bool is_abbreviation(const char *word, const char *name)
+{
+    size_t len = strlen(name);
+    return !(strncmp(word, "--", 2) == 0 &&
+             strncmp(word + 2, name, len) == 0 &&
+             (word[2 + len] == '\0' || word[2 + len] == '='));
+}
+
+/* Report what getopt_long() found wrong (it returned c, ':' or '?'). */
+static void report_getopt_error(const struct cli_parser *p, int c)
+{
+    /* getopt has stepped past the offending word, except for an unknown
+     * short option inside a group ("-hx"), which optopt names. */
+    const char *word =
+        optind >= 1 && optind <= p->argc ? p->argv[optind - 1] : "";
+    bool word_is_long = strncmp(word, "--", 2) == 0;
+    const struct cli_option *known =
+        optopt ? cli_option_find(p->table, p->count, optopt) : NULL;
+
+    if (c == ':' && known && known->arg) {
+        if (word_is_long)
+            cli_usage_error(p->help_command,
+                            "option '--%s' needs a value: --%s %s",
+                            known->name, known->name, known->arg);
+        else
+            cli_usage_error(p->help_command,
+                            "option '-%c' needs a value: -%c %s",
+                            (char)optopt, (char)optopt, known->arg);
+    } else if (optopt == 0 && word_is_long) {
+        report_unknown_long(p, word);
+    } else if (known && word_is_long) { /* "--pretty=yes" */
+        cli_usage_error(p->help_command, "option '--%s' takes no value",
+                        known->name);
+    } else if (optopt > 0 && optopt < 256) {
+        cli_usage_error(p->help_command, "unknown option '-%c'",
+                        (char)optopt);
+    } else {
+        cli_usage_error(p->help_command, "unknown option '%s'", word);
+    }
+}
+
+int cli_parser_next(struct cli_parser *p)
+{
+    int longindex = -1;
+    p->value = NULL;
+    int c = getopt_long(p->argc, p->argv, p->shortopts, p->longopts,
+                        &longindex);
+    if (c == -1) {
+        p->first_operand = optind;
+        return 0;
+    }
+    if (c == ':' || c == '?') {
+        report_getopt_error(p, c);
+        return -1;
+    }
+    if (longindex >= 0) {
+        const char *word = long_option_word(p, longindex);
+        if (is_abbreviation(word, p->longopts[longindex].name)) {
+            report_unknown_long(p, word);
+            return -1;
+        }
+    }
+    p->value = optarg;
+    return c;
+}
+
+int cli_parser_operands(const struct cli_parser *p)
+{
+    return p->first_operand;
+}
+
+/* ---- help text --------------------------------------------------------- */
+
+/* "  -f, --from FORMAT" or "      --pretty" */
+static int option_label(const struct cli_option *o, char *buf, size_t size)
+{
+    char shortpart[8] = "    ";
+    if (has_short_name(o->id))
+        snprintf(shortpart, sizeof shortpart, "-%c, ", (char)o->id);
+    return snprintf(buf, size, "  %s--%s%s%s", shortpart, o->name,
+                    o->arg ? " " : "", o->arg ? o->arg : "");
+}
+
+/* Print text, starting each of its '\n'-separated lines at column indent
+ * (the first line continues the current one). */
+static void print_indented(FILE *out, const char *text, int indent)
+{
+    for (;;) {
+        size_t len = strcspn(text, "\n");
+        fprintf(out, "%.*s\n", (int)len, text);
+        if (text[len] == '\0')
+            break;
+        text += len + 1;
+        fprintf(out, "%*s", indent, "");
+    }
+}
+
+void cli_options_print(FILE *out, const struct cli_option *table,
+                       size_t count)
+{
+    char label[160];
+    int width = 0;
+    for (size_t i = 0; i < count; i++) {
+        int n = option_label(&table[i], label, sizeof label);
+        if (n > width)
+            width = n;
+    }
+    width += 2;
+    for (size_t i = 0; i < count; i++) {
+        option_label(&table[i], label, sizeof label);
+        fprintf(out, "%-*s", width, label);
+        print_indented(out, table[i].help, width);
+    }
+}
+
+void cli_exit_codes_print(FILE *out)
+{
+    fputs("Exit status:\n", out);
+#define CLI_EXIT_HELP_(name, value, text) \
+    fprintf(out, "  %-5d", value);        \
+    print_indented(out, text, 7);
+    CLI_EXIT_MAP(CLI_EXIT_HELP_)
+#undef CLI_EXIT_HELP_
+}
+
+/* ---- option values ----------------------------------------------------- */
+
+/* strtoull() accepts leading space, a sign and "0x"-less junk after the
+ * digits; option values must be plain decimal digits and nothing else. */
+static int parse_digits(const char *text, unsigned long long *out,
+                        const char **end)
+{
+    if (!text || text[0] < '0' || text[0] > '9')
+        return -1;
+    char *stop;
+    errno = 0;
+    unsigned long long v = strtoull(text, &stop, 10);
+    if (errno == ERANGE)
+        return -1;
+    *out = v;
+    *end = stop;
+    return 0;
+}
+
+int cli_parse_uint(const char *text, unsigned long long max,
+                   unsigned long long *out)
+{
+    unsigned long long v;
+    const char *end;
+    if (parse_digits(text, &v, &end) != 0 || *end != '\0' || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int cli_parse_size(const char *text, size_t *out)
+{
+    unsigned long long v;
+    const char *end;
+    if (parse_digits(text, &v, &end) != 0)
+        return -1;
+    unsigned shift = 0;
+    switch (*end) {
+    case '\0':
+        break;
+    case 'k':
+    case 'K':
+        shift = 10;
+        end++;
+        break;
+    case 'm':
+    case 'M':
+        shift = 20;
+        end++;
+        break;
+    case 'g':
+    case 'G':
+        shift = 30;
+        end++;
+        break;
+    default:
+        return -1;
+    }
+    if (*end != '\0' || v == 0 || v > (unsigned long long)(SIZE_MAX >> shift))
+        return -1;
+    *out = (size_t)v << shift;
+    return 0;
+}
