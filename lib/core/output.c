@@ -68,18 +68,25 @@ void nz_output_free(nz_output *out)
     out->len = out->cap = 0;
 }
 
+/* Hand the buffered bytes to the sink; a failure sticks. */
+static int hand_over(nz_output *out)
+{
+    if (out->len == 0)
+        return 0;
+    int rc = out->fn(out->buf, out->len, out->ctx);
+    out->len = 0;
+    if (rc)
+        out->err = rc;
+    return rc;
+}
+
 int nz_output_flush(nz_output *out)
 {
     if (out->err)
         return out->err;
-    if (out->len > 0) {
-        int rc = out->fn(out->buf, out->len, out->ctx);
-        out->len = 0;
-        if (rc) {
-            out->err = rc;
-            return rc;
-        }
-    }
+    int rc = hand_over(out);
+    if (rc)
+        return rc;
     if (out->fp && fflush(out->fp) != 0) {
         out->err = errno == EPIPE ? NZ_EPIPE : NZ_EIO;
         return out->err;
@@ -91,16 +98,11 @@ int nz_output_put_slow(nz_output *out, const char *data, size_t size)
 {
     if (out->err)
         return out->err;
-    if (out->len > 0) {
-        int rc = out->fn(out->buf, out->len, out->ctx);
-        out->len = 0;
-        if (rc) {
-            out->err = rc;
-            return rc;
-        }
-    }
+    int rc = hand_over(out);
+    if (rc)
+        return rc;
     if (size >= out->cap) { /* too big to buffer: pass straight through */
-        int rc = out->fn(data, size, out->ctx);
+        rc = out->fn(data, size, out->ctx);
         if (rc)
             out->err = rc;
         return rc;

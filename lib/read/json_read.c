@@ -522,6 +522,36 @@ static int skip_rest(nz_reader *r, json_state *s, unsigned char sep,
     }
 }
 
+/* Outcomes of find_separator() besides a negative NZ_E* code. */
+enum { SEP_FOUND, SEP_END, SEP_TOO_BIG, SEP_RETRY };
+
+/* Look for the byte that ends the current line or sequence element, from
+ * window offset `from` (resuming where the last look stopped). SEP_FOUND
+ * sets *at to it; SEP_END sets *at to the window end (input ended without
+ * one); SEP_TOO_BIG: the record already exceeds the size limit; SEP_RETRY:
+ * more input was read, look again. */
+static int find_separator(nz_reader *r, json_state *s, unsigned char sep,
+                          size_t from, size_t *at, nz_diag *diag)
+{
+    const unsigned char *t = r->in.data;
+    size_t len = r->in.len;
+    if (s->search_from > from)
+        from = s->search_from;
+    const unsigned char *hit = from < len ? memchr(t + from, sep, len - from)
+                                          : NULL;
+    if (hit || len > r->opts.max_record_bytes || r->in.eof) {
+        s->search_from = 0;
+        *at = hit ? (size_t)(hit - t) : len;
+        return hit ? SEP_FOUND : r->in.eof && len <= r->opts.max_record_bytes
+                                     ? SEP_END
+                                     : SEP_TOO_BIG;
+    }
+    s->search_from = len;
+    long got;
+    int rc = read_more(r, diag, &got);
+    return rc ? rc : SEP_RETRY;
+}
+
 static bool all_ws(const unsigned char *t, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -538,35 +568,23 @@ static int next_line(nz_reader *r, json_state *s, json_t **out, nz_diag *diag)
             if (rc <= 0)
                 return rc;
         }
-        const unsigned char *t = r->in.data;
-        size_t len = r->in.len;
-        const unsigned char *nl =
-            s->search_from < len
-                ? memchr(t + s->search_from, '\n', len - s->search_from)
-                : NULL;
-        size_t line_end, taken;
-        if (nl) {
-            line_end = (size_t)(nl - t);
-            taken = line_end + 1;
-        } else if (len > r->opts.max_record_bytes) {
-            s->skipping = true;
-            s->search_from = 0;
-            return fail_big(r, s, diag, 0);
-        } else if (!r->in.eof) {
-            s->search_from = len;
-            long got;
-            int rc = read_more(r, diag, &got);
-            if (rc)
-                return rc;
+        size_t line_end;
+        int found = find_separator(r, s, '\n', 0, &line_end, diag);
+        if (found < 0)
+            return found;
+        if (found == SEP_RETRY)
             continue;
-        } else if (len == 0) {
-            return 0;
-        } else {
-            line_end = taken = len; /* last line, no final newline */
+        if (found == SEP_TOO_BIG) {
+            s->skipping = true;
+            return fail_big(r, s, diag, 0);
         }
-        s->search_from = 0;
+        if (found == SEP_END && line_end == 0)
+            return 0;
+        const unsigned char *t = r->in.data;
+        bool has_newline = found == SEP_FOUND;
+        size_t taken = has_newline ? line_end + 1 : line_end;
         s->pending = taken;
-        s->pending_is_line = nl != NULL;
+        s->pending_is_line = has_newline;
         size_t text_len = line_end;
         if (text_len > 0 && t[text_len - 1] == '\r')
             text_len--;
@@ -617,28 +635,17 @@ static int next_seq_element(nz_reader *r, json_state *s, json_t **out,
             }
             continue;
         }
-        size_t from = s->search_from > 1 ? s->search_from : 1;
-        const unsigned char *next =
-            from < len ? memchr(t + from, RS, len - from) : NULL;
         size_t end;
-        if (next) {
-            end = (size_t)(next - t);
-        } else if (len > r->opts.max_record_bytes) {
+        int found = find_separator(r, s, RS, 1, &end, diag);
+        if (found < 0)
+            return found;
+        if (found == SEP_RETRY)
+            continue;
+        if (found == SEP_TOO_BIG) {
             s->skipping = true;
-            s->search_from = 0;
             consume(r, s, 1); /* past our RS, so the skip finds the next */
             return fail_big(r, s, diag, 0);
-        } else if (!r->in.eof) {
-            s->search_from = len;
-            long got;
-            int rc = read_more(r, diag, &got);
-            if (rc)
-                return rc;
-            continue;
-        } else {
-            end = len;
         }
-        s->search_from = 0;
         s->pending = end;
         if (end - 1 > r->opts.max_record_bytes)
             return fail_big(r, s, diag, 0);
