@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 EXE = None
 MAN = None
@@ -416,8 +417,16 @@ def test_terminal_output_shows_each_record_at_once():
     try:
         proc.stdin.write(b'{"a": 1}\n')
         proc.stdin.flush()
-        ready, _, _ = select.select([master], [], [], 20)
-        shown = os.read(master, 100) if ready else b""
+        # Collect what the terminal shows until the line ends (a read may
+        # return part of it) or 20 s pass with the input still open.
+        shown = b""
+        deadline = time.monotonic() + 20
+        while not shown.endswith(b"\n") and time.monotonic() < deadline:
+            ready, _, _ = select.select([master], [], [],
+                                        max(0.0, deadline - time.monotonic()))
+            if not ready:
+                break
+            shown += os.read(master, 100)
         check(shown == b'{"a":1}\r\n',
               "the record did not appear while input was still open: %r"
               % shown)
