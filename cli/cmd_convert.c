@@ -76,7 +76,9 @@ void cmd_convert_help(FILE *out)
 static int parse_format(const char *value, const char *what, nz_format *out)
 {
     nz_format f = nz_format_from_name(value);
-    if (f == NZ_FORMAT_AUTO) {
+    /* The library knows the names of formats it cannot read yet. */
+    if (f != NZ_FORMAT_JSON && f != NZ_FORMAT_NDJSON &&
+        f != NZ_FORMAT_JSON_SEQ) {
         cli_usage_error(HELP_COMMAND,
                         "unknown %s format '%s' (known: json, ndjson, "
                         "jsonl, json-seq)",

@@ -13,6 +13,11 @@ static const struct {
     {"ndjson", NZ_FORMAT_NDJSON},
     {"jsonl", NZ_FORMAT_NDJSON},
     {"json-seq", NZ_FORMAT_JSON_SEQ},
+    {"yaml", NZ_FORMAT_YAML},
+    {"yml", NZ_FORMAT_YAML},
+    {"xml", NZ_FORMAT_XML},
+    {"csv", NZ_FORMAT_CSV},
+    {"tsv", NZ_FORMAT_TSV},
 };
 
 static const struct {
@@ -23,6 +28,11 @@ static const struct {
     {".ndjson", NZ_FORMAT_NDJSON},
     {".jsonl", NZ_FORMAT_NDJSON},
     {".json-seq", NZ_FORMAT_JSON_SEQ},
+    {".yaml", NZ_FORMAT_YAML},
+    {".yml", NZ_FORMAT_YAML},
+    {".xml", NZ_FORMAT_XML},
+    {".csv", NZ_FORMAT_CSV},
+    {".tsv", NZ_FORMAT_TSV},
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -63,6 +73,14 @@ const char *nz_format_name(nz_format format)
         return "ndjson";
     case NZ_FORMAT_JSON_SEQ:
         return "json-seq";
+    case NZ_FORMAT_YAML:
+        return "yaml";
+    case NZ_FORMAT_XML:
+        return "xml";
+    case NZ_FORMAT_CSV:
+        return "csv";
+    case NZ_FORMAT_TSV:
+        return "tsv";
     }
     return NULL;
 }

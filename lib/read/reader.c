@@ -1,5 +1,8 @@
 /* The generic reader: options, input, and dispatch to a format. */
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/alloc.h"
@@ -30,8 +33,9 @@ static const nz_reader_ops *ops_for(nz_format format)
     }
 }
 
-#define KNOWN_READ_FLAGS \
-    (NZ_READ_DUPLICATE_KEYS_LAST | NZ_READ_SINGLE_VALUE | NZ_READ_KEEP_POSITIONS)
+#define KNOWN_READ_FLAGS                                                  \
+    (NZ_READ_DUPLICATE_KEYS_LAST | NZ_READ_SINGLE_VALUE |                  \
+     NZ_READ_KEEP_POSITIONS | NZ_READ_STRICT)
 
 /* Everything the three open functions share once the input is set up. */
 static int open_reader(nz_reader **out, nz_input *in, const char *default_name,
@@ -55,7 +59,9 @@ static int open_reader(nz_reader **out, nz_input *in, const char *default_name,
     const nz_reader_ops *ops = ops_for(o.format);
     if (!ops)
         return nz_diag_set(diag, NZ_EFORMAT, name, NULL,
-                           "this reader cannot read format %d", (int)o.format);
+                           "input format %s cannot be read",
+                           nz_format_name(o.format) ? nz_format_name(o.format)
+                                                    : "(unknown)");
     if (o.max_depth == 0)
         o.max_depth = NZ_READ_DEFAULT_MAX_DEPTH;
     if (o.max_depth > NZ_READ_JSON_DEPTH_LIMIT)
@@ -133,7 +139,45 @@ int nz_reader_next(nz_reader *r, json_t **out, nz_diag *diag)
     if (!r || !out)
         return nz_diag_set(diag, NZ_EINVAL, NULL, NULL,
                            "reader or out is NULL");
+    r->warning_count = 0;
     return r->ops->next(r, out, diag);
+}
+
+int nz_reader_lossy(nz_reader *r, nz_diag *diag, const nz_position *pos,
+                    const char *path, const char *fmt, ...)
+{
+    char text[NZ_DIAG_TEXT_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    bool strict = (r->opts.flags & NZ_READ_STRICT) != 0;
+    if (!strict && r->warning_count == r->warning_cap) {
+        size_t cap = r->warning_cap ? 2 * r->warning_cap : 4;
+        nz_diag *grown = nz_realloc(r->warnings, cap * sizeof *grown);
+        if (!grown)
+            return nz_diag_set(diag, NZ_ENOMEM, r->source, pos,
+                               "out of memory");
+        r->warnings = grown;
+        r->warning_cap = cap;
+    }
+    nz_diag *d = strict ? diag : &r->warnings[r->warning_count++];
+    nz_diag_set(d, NZ_ELOSSY, r->source, pos, "%s", text);
+    nz_diag_set_path(d, path);
+    if (strict)
+        return NZ_ELOSSY;
+    d->severity = NZ_SEVERITY_WARNING;
+    return 0;
+}
+
+size_t nz_reader_warning_count(const nz_reader *r)
+{
+    return r ? r->warning_count : 0;
+}
+
+const nz_diag *nz_reader_warning(const nz_reader *r, size_t i)
+{
+    return r && i < r->warning_count ? &r->warnings[i] : NULL;
 }
 
 int nz_reader_locate(const nz_reader *r, const char *pointer, nz_position *out)
@@ -156,6 +200,7 @@ void nz_reader_close(nz_reader **rp)
     if (r->ops && r->ops->close)
         r->ops->close(r);
     nz_input_free(&r->in);
+    nz_free(r->warnings);
     nz_free(r->source);
     nz_free(r);
     *rp = NULL;

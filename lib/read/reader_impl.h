@@ -23,7 +23,21 @@ struct nz_reader {
     char *source;         /* name for diagnostics    */
     nz_input in;
     void *state;          /* the format's own        */
+    nz_diag *warnings;    /* about the current record */
+    size_t warning_count;
+    size_t warning_cap;
 };
+
+/* A lossy step in the current record at `pos` (may be NULL) and JSON
+ * Pointer `path` (may be NULL). Without NZ_READ_STRICT it is kept as a
+ * warning (nz_reader_warning()) and 0 is returned; with it, diag is filled
+ * and NZ_ELOSSY returned, to be returned by the format's next(). */
+int nz_reader_lossy(nz_reader *r, nz_diag *diag, const nz_position *pos,
+                    const char *path, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
 
 extern const nz_reader_ops nz_json_reader_ops;
 

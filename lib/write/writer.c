@@ -1,12 +1,5 @@
-/* The public writer (write.h): options, sinks, framing of records, and
- * the error states. The JSON text itself comes from json_write.c.
- *
- * Framing per format:
- *   JSON         record "\n"; with NZ_WRITE_ARRAY "[" r1 "," r2 "]\n"
- *                (pretty: "[\n" + each record indented one level + "\n]\n";
- *                no records: "[]\n")
- *   NDJSON       compact record "\n"
- *   JSON_SEQ     0x1E record "\n" (RFC 7464)
+/* The public writer (write.h): options, sinks, and the error states; the
+ * formats (writer_impl.h) append each record to the buffer.
  *
  * States: open -> finished (nz_writer_finish) or failed. A sink error
  * (NZ_EPIPE, NZ_EIO) is sticky: every later call returns it. A record that
@@ -24,27 +17,21 @@
 #include "normalize/error.h"
 #include "normalize/write.h"
 #include "write/json_write.h"
+#include "write/writer_impl.h"
 
 #define OUTPUT_NAME "<output>"
-#define ALL_FLAGS                                                          \
-    (NZ_WRITE_SORT_KEYS | NZ_WRITE_ASCII | NZ_WRITE_CANONICAL |            \
-     NZ_WRITE_ARRAY)
-#define MAX_INDENT 16
 
-enum writer_state { STATE_OPEN, STATE_FINISHED, STATE_CUT };
-
-struct nz_writer {
-    nz_output out;         /* must not move: the fd sink points into it */
-    nz_write_fn sink_fn;   /* the real sink, behind count_and_forward()  */
-    void *sink_ctx;
-    uint64_t handed;       /* bytes handed to the sink so far            */
-    nz_json_writer json;
-    nz_format format;
-    unsigned flags;
-    int indent;            /* effective: 0 for NDJSON and CANONICAL      */
-    uint64_t records;      /* records written                            */
-    enum writer_state state;
-};
+static const nz_writer_ops *ops_for(nz_format format)
+{
+    switch (format) {
+    case NZ_FORMAT_JSON:
+    case NZ_FORMAT_NDJSON:
+    case NZ_FORMAT_JSON_SEQ:
+        return &nz_json_writer_ops;
+    default:
+        return NULL;
+    }
+}
 
 void nz_write_options_init(nz_write_options *opts)
 {
@@ -56,25 +43,14 @@ void nz_write_options_init(nz_write_options *opts)
 
 static int check_options(const nz_write_options *o, nz_diag *diag)
 {
-    if (o->format != NZ_FORMAT_JSON && o->format != NZ_FORMAT_NDJSON &&
-        o->format != NZ_FORMAT_JSON_SEQ)
+    const nz_writer_ops *ops = ops_for(o->format);
+    if (!ops) {
+        const char *name = nz_format_name(o->format);
         return nz_diag_set(diag, NZ_EFORMAT, NULL, NULL,
-                           "output format %d cannot be written (use json, "
-                           "ndjson or json-seq)", (int)o->format);
-    if (o->flags & ~(unsigned)ALL_FLAGS)
-        return nz_diag_set(diag, NZ_EINVAL, NULL, NULL,
-                           "unknown write flags 0x%x",
-                           o->flags & ~(unsigned)ALL_FLAGS);
-    if (o->indent < 0 || o->indent > MAX_INDENT)
-        return nz_diag_set(diag, NZ_EINVAL, NULL, NULL,
-                           "indent must be 0 to %d spaces, not %d",
-                           MAX_INDENT, o->indent);
-    if ((o->flags & NZ_WRITE_ARRAY) && o->format != NZ_FORMAT_JSON)
-        return nz_diag_set(diag, NZ_EINVAL, NULL, NULL,
-                           "NZ_WRITE_ARRAY needs the json format, not %s",
-                           o->format == NZ_FORMAT_NDJSON ? "ndjson"
-                                                         : "json-seq");
-    return NZ_OK;
+                           "output format %s cannot be written",
+                           name ? name : "(unknown)");
+    }
+    return ops->check(o, diag);
 }
 
 /* Every buffer goes through here, so the writer knows whether part of a
@@ -135,12 +111,13 @@ static int open_writer(nz_writer **out, enum sink_kind kind, int fd,
     w->out.ctx = w;
 
     w->format = opts->format;
-    w->flags = opts->flags;
-    w->indent = opts->indent;
-    if (w->format == NZ_FORMAT_NDJSON || (w->flags & NZ_WRITE_CANONICAL))
-        w->indent = 0;
-    nz_json_writer_init(&w->json, w->flags, w->indent);
-    w->state = STATE_OPEN;
+    w->ops = ops_for(opts->format);
+    w->phase = NZ_WRITER_OPEN;
+    rc = w->ops->open(w, opts, diag);
+    if (rc != NZ_OK) {
+        nz_writer_close(&w);
+        return rc;
+    }
     *out = w;
     return NZ_OK;
 }
@@ -175,21 +152,14 @@ static int check_usable(const nz_writer *w, const char *call, nz_diag *diag)
 {
     if (w->out.err)
         return sink_failed(w->out.err, diag);
-    if (w->state == STATE_CUT)
+    if (w->phase == NZ_WRITER_CUT)
         return nz_diag_set(diag, NZ_ESTATE, OUTPUT_NAME, NULL,
                            "%s: the output was cut short by an earlier "
                            "failed record", call);
-    if (w->state == STATE_FINISHED)
+    if (w->phase == NZ_WRITER_FINISHED)
         return nz_diag_set(diag, NZ_ESTATE, OUTPUT_NAME, NULL,
                            "%s: the writer is already finished", call);
     return NZ_OK;
-}
-
-static void put_indent_line(nz_writer *w, int level)
-{
-    nz_output_putc(&w->out, '\n');
-    for (int i = 0; i < w->indent * level; i++)
-        nz_output_putc(&w->out, ' ');
 }
 
 int nz_writer_write(nz_writer *w, const json_t *record, nz_diag *diag)
@@ -204,18 +174,7 @@ int nz_writer_write(nz_writer *w, const json_t *record, nz_diag *diag)
 
     size_t mark_len = w->out.len;
     uint64_t mark_handed = w->handed;
-    int level = 0;
-    if (w->format == NZ_FORMAT_JSON_SEQ) {
-        nz_output_putc(&w->out, '\x1E');
-    } else if (w->flags & NZ_WRITE_ARRAY) {
-        nz_output_putc(&w->out, w->records == 0 ? '[' : ',');
-        if (w->indent)
-            put_indent_line(w, 1);
-        level = 1;
-    }
-    rc = nz_json_write(&w->json, &w->out, record, level, diag);
-    if (rc == NZ_OK && !(w->flags & NZ_WRITE_ARRAY))
-        nz_output_putc(&w->out, '\n');
+    rc = w->ops->write(w, record, diag);
     if (w->out.err)
         return sink_failed(w->out.err, diag);
     if (rc != NZ_OK) {
@@ -223,7 +182,7 @@ int nz_writer_write(nz_writer *w, const json_t *record, nz_diag *diag)
             w->out.len = mark_len; /* none of it left: take it back */
         } else {
             w->out.len = 0; /* drop the rest of the broken record */
-            w->state = STATE_CUT;
+            w->phase = NZ_WRITER_CUT;
         }
         return rc;
     }
@@ -238,7 +197,7 @@ int nz_writer_flush(nz_writer *w, nz_diag *diag)
                            "nz_writer_flush: writer is NULL");
     if (w->out.err)
         return sink_failed(w->out.err, diag);
-    if (w->state == STATE_CUT)
+    if (w->phase == NZ_WRITER_CUT)
         return check_usable(w, "nz_writer_flush", diag);
     int rc = nz_output_flush(&w->out);
     return rc ? sink_failed(rc, diag) : NZ_OK;
@@ -252,16 +211,14 @@ int nz_writer_finish(nz_writer *w, nz_diag *diag)
     int rc = check_usable(w, "nz_writer_finish", diag);
     if (rc != NZ_OK)
         return rc;
-    if (w->flags & NZ_WRITE_ARRAY) {
-        if (w->records == 0) {
-            nz_output_put(&w->out, "[]\n", 3);
-        } else {
-            if (w->indent)
-                put_indent_line(w, 0);
-            nz_output_put(&w->out, "]\n", 2);
-        }
+    if (w->ops->finish) {
+        rc = w->ops->finish(w, diag);
+        if (w->out.err)
+            return sink_failed(w->out.err, diag);
+        if (rc != NZ_OK)
+            return rc;
     }
-    w->state = STATE_FINISHED;
+    w->phase = NZ_WRITER_FINISHED;
     rc = nz_output_flush(&w->out);
     return rc ? sink_failed(rc, diag) : NZ_OK;
 }
@@ -270,7 +227,8 @@ void nz_writer_close(nz_writer **w)
 {
     if (!w || !*w)
         return;
-    nz_json_writer_free(&(*w)->json);
+    if ((*w)->ops && (*w)->ops->close)
+        (*w)->ops->close(*w);
     nz_output_free(&(*w)->out);
     nz_free(*w);
     *w = NULL;

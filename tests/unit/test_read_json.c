@@ -443,7 +443,8 @@ static void format_names(void **state)
     assert_int_equal(nz_format_from_name("NDJSON"), NZ_FORMAT_NDJSON);
     assert_int_equal(nz_format_from_name("jsonl"), NZ_FORMAT_NDJSON);
     assert_int_equal(nz_format_from_name("json-seq"), NZ_FORMAT_JSON_SEQ);
-    assert_int_equal(nz_format_from_name("yaml"), NZ_FORMAT_AUTO);
+    assert_int_equal(nz_format_from_name("toml"), NZ_FORMAT_AUTO);
+    assert_int_equal(nz_format_from_name("YML"), NZ_FORMAT_YAML);
     assert_int_equal(nz_format_from_name(NULL), NZ_FORMAT_AUTO);
     assert_int_equal(nz_format_from_path("dir.json/x.ndjson"), NZ_FORMAT_NDJSON);
     assert_int_equal(nz_format_from_path("a/b.JSON"), NZ_FORMAT_JSON);

@@ -32,7 +32,14 @@ extern "C" {
     X(NOTFOUND, -12, "not found")                                             \
     X(PIPE, -13, "output closed by the reader")                               \
     X(UNREPRESENTABLE, -14, "value cannot be represented in the output")      \
-    X(STATE, -15, "operation not valid in the current state")
+    X(STATE, -15, "operation not valid in the current state")               \
+    X(LOSSY, -16, "conversion would lose information")                        \
+    X(EXPANSION, -17, "alias or entity expansion over its budget")            \
+    X(REFUSED, -18, "refused to access an external resource")                \
+    X(SCHEMA, -19, "invalid schema")                                          \
+    X(UNRESOLVED, -20, "unresolvable schema reference")                       \
+    X(MATCHLIMIT, -21, "regular expression match limit reached")              \
+    X(INVALID, -22, "instance failed validation")
 
 /** Return codes. NZ_OK is success; every NZ_E* is negative. */
 typedef enum nz_error {

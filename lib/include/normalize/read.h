@@ -38,7 +38,67 @@ enum {
      *  nz_reader_locate(). JSON finds positions from the source text when
      *  asked and ignores this flag (it costs nothing there). */
     NZ_READ_KEEP_POSITIONS = 1u << 2,
+    /** A step that loses information (XML mixed content, reordered
+     *  siblings, ...) is an NZ_ELOSSY error instead of a warning. */
+    NZ_READ_STRICT = 1u << 3,
 };
+
+/** YAML reader flags (nz_yaml_read_options.flags). */
+enum {
+    /** Type plain scalars as YAML 1.1 does (yes/no/on/off are booleans,
+     *  0777 is octal, 1:20 is sexagesimal) instead of the 1.2 core schema. */
+    NZ_YAML_1_1 = 1u << 0,
+    /** Do not apply merge keys ("<<"): keep "<<" as an ordinary key. */
+    NZ_YAML_NO_MERGE = 1u << 1,
+};
+
+/** YAML options. */
+typedef struct nz_yaml_read_options {
+    unsigned flags;      /**< NZ_YAML_* flags                             */
+    size_t alias_factor; /**< nodes produced may be at most this many
+                              times the nodes parsed (alias expansion
+                              budget); 0 = default (10)                   */
+    size_t reserved[4];
+} nz_yaml_read_options;
+
+/** XML reader flags (nz_xml_read_options.flags). */
+enum {
+    /** Drop namespace prefixes from element and attribute names. */
+    NZ_XML_STRIP_NAMESPACES = 1u << 0,
+};
+
+/** XML options. */
+typedef struct nz_xml_read_options {
+    /** Slash path of the elements that are records ("/orders/order");
+     *  NULL: the whole document is one record {"root-name": content}.  */
+    const char *record_path;
+    /** Paths (same syntax, absolute from the document root) of elements
+     *  that are always arrays, even when they occur once. Borrowed.    */
+    const char *const *array_paths;
+    size_t array_path_count;
+    unsigned flags;             /**< NZ_XML_* flags                      */
+    size_t max_entity_expansion; /**< bytes entities may expand to; 0 =
+                                      default                            */
+    size_t reserved[4];
+} nz_xml_read_options;
+
+/** CSV reader flags (nz_csv_read_options.flags). */
+enum {
+    NZ_CSV_NO_HEADER = 1u << 0,      /**< rows are arrays, no header row  */
+    NZ_CSV_ALLOW_RAGGED = 1u << 1,   /**< short rows padded with null,
+                                          extra fields kept               */
+    NZ_CSV_DUPLICATE_HEADER_ERROR = 1u << 2, /**< instead of x, x_2, ... */
+    NZ_CSV_INFER = 1u << 3,          /**< numbers, booleans, empty->null;
+                                          leading zeros stay strings      */
+    NZ_CSV_UNFLATTEN = 1u << 4,      /**< "a.b" and "t.0" headers nest    */
+};
+
+/** CSV and TSV options. */
+typedef struct nz_csv_read_options {
+    char delimiter;     /**< 0 = ',' for CSV, '\t' for TSV              */
+    unsigned flags;     /**< NZ_CSV_* flags                              */
+    size_t reserved[4];
+} nz_csv_read_options;
 
 /** Default limits (see nz_read_options). */
 #define NZ_READ_DEFAULT_MAX_DEPTH 1000
@@ -60,6 +120,10 @@ typedef struct nz_read_options {
                               default; SIZE_MAX = no limit.              */
     const char *source_name; /**< name used in diagnostics (copied); NULL
                               = "<stdin>" for fd 0, "<input>" otherwise */
+    nz_yaml_read_options yaml; /**< used by NZ_FORMAT_YAML only          */
+    nz_xml_read_options xml;   /**< used by NZ_FORMAT_XML only; strings
+                                    are copied at open                  */
+    nz_csv_read_options csv;   /**< used by NZ_FORMAT_CSV / TSV only     */
     size_t reserved[8];  /**< zero; room to grow without an ABI break   */
 } nz_read_options;
 
@@ -138,6 +202,20 @@ NZ_API int nz_reader_next(nz_reader *r, json_t **out, nz_diag *diag);
  */
 NZ_API int nz_reader_locate(const nz_reader *r, const char *pointer,
                             nz_position *out);
+
+/**
+ * Warnings about the record most recently returned by nz_reader_next():
+ * lossy steps (XML mixed content, ...) that NZ_READ_STRICT would have
+ * made errors.
+ *
+ * @return the number of warnings (0 when there is no current record).
+ */
+NZ_API size_t nz_reader_warning_count(const nz_reader *r);
+
+/** Warning i (< nz_reader_warning_count()) of the current record, with
+ *  its position and path. Borrowed: valid until the next call of
+ *  nz_reader_next() or nz_reader_close(). NULL when i is out of range. */
+NZ_API const nz_diag *nz_reader_warning(const nz_reader *r, size_t i);
 
 /** The name diagnostics use for this reader's input (borrowed; valid
  *  until nz_reader_close()). */

@@ -39,13 +39,43 @@ enum {
     NZ_WRITE_ARRAY = 1u << 3,
 };
 
+/** XML writer options. */
+typedef struct nz_xml_write_options {
+    const char *root_name;   /**< document element when records need one
+                                  (default "root"); borrowed            */
+    const char *record_name; /**< element of each record under the root
+                                  (default "record"); borrowed          */
+    size_t reserved[4];
+} nz_xml_write_options;
+
+/** CSV writer flags (nz_csv_write_options.flags). */
+enum {
+    /** Records with other keys than the first record's: fill missing
+     *  fields with empty ones and drop extra keys with a warning,
+     *  instead of an error. */
+    NZ_CSV_FILL = 1u << 0,
+    /** No header row. */
+    NZ_CSV_OMIT_HEADER = 1u << 1,
+};
+
+/** CSV and TSV writer options. Nested values are flattened to dotted
+ *  headers ("address.city", "tags.0"), as miller does. */
+typedef struct nz_csv_write_options {
+    char delimiter;     /**< 0 = ',' for CSV, '\t' for TSV              */
+    unsigned flags;     /**< NZ_CSV_FILL, NZ_CSV_OMIT_HEADER             */
+    size_t reserved[4];
+} nz_csv_write_options;
+
 /** Writer options. Always start from nz_write_options_init(). */
 typedef struct nz_write_options {
     nz_format format; /**< JSON (default), NDJSON or JSON_SEQ          */
     unsigned flags;   /**< NZ_WRITE_* flags                             */
     int indent;       /**< JSON and JSON_SEQ: 0 = compact (default),
                            1..16 = pretty, that many spaces per level.
-                           NDJSON is always compact.                    */
+                           NDJSON is always compact. YAML: block indent
+                           (0 = 2).                                     */
+    nz_xml_write_options xml; /**< NZ_FORMAT_XML only                    */
+    nz_csv_write_options csv; /**< NZ_FORMAT_CSV / TSV only              */
     size_t reserved[8]; /**< zero; room to grow                         */
 } nz_write_options;
 
