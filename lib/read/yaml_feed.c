@@ -1,0 +1,115 @@
+/* Feeding libyaml from the reader's window (see yaml_feed.h). */
+#include "read/yaml_feed.h"
+
+#include <string.h>
+
+#include "core/utf8.h"
+
+/* Bytes libyaml may hold beyond the current document (its read-ahead). */
+#define READ_AHEAD_SLACK (64 * 1024)
+
+void nz_yaml_feed_init(nz_yaml_feed *f, nz_input *in, size_t limit)
+{
+    memset(f, 0, sizeof *f);
+    f->in = in;
+    f->limit = limit;
+}
+
+/* Length of the prefix of t[0, n) that holds only characters YAML allows
+ * (YAML 1.2 §5.1 c-printable, as libyaml checks). A character cut by the
+ * end of t ends the prefix too. */
+static size_t allowed_prefix(const unsigned char *t, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = t[i];
+        if (c < 0x80) {
+            if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+                return i;
+            if (c == 0x7F)
+                return i;
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        size_t len = nz_utf8_decode(t + i, n - i, &cp);
+        if (len == 0)
+            return i;
+        if ((cp >= 0x80 && cp <= 0x9F && cp != 0x85) || cp == 0xFFFE ||
+            cp == 0xFFFF)
+            return i;
+        i += len;
+    }
+    return i;
+}
+
+static void hand_over(nz_yaml_feed *f, unsigned char *buffer, size_t n,
+                      size_t *size_read)
+{
+    memcpy(buffer, f->in->data, n);
+    nz_input_consume(f->in, n);
+    f->fed += n;
+    *size_read = n;
+}
+
+int nz_yaml_feed_read(void *data, unsigned char *buffer, size_t size,
+                      size_t *size_read)
+{
+    nz_yaml_feed *f = data;
+    nz_input *in = f->in;
+    *size_read = 0;
+    if (f->limit < SIZE_MAX - READ_AHEAD_SLACK &&
+        f->fed - f->doc_fed > f->limit + READ_AHEAD_SLACK) {
+        f->too_big = true;
+        return 0;
+    }
+    if (f->safe == 0) {
+        while (in->len < 4 && !in->eof) {
+            long got = nz_input_more(in);
+            if (got < 0) {
+                f->input_error = (int)got;
+                return 0;
+            }
+        }
+        if (in->len == 0)
+            return 1; /* end of input */
+        f->safe = allowed_prefix(in->data, in->len);
+        if (f->safe == 0) {
+            /* A banned or broken character first: hand it over so that
+             * libyaml reports it where it stands. */
+            size_t n = in->len < 4 ? in->len : 4;
+            hand_over(f, buffer, n < size ? n : size, size_read);
+            return 1;
+        }
+    }
+    size_t n = f->safe < size ? f->safe : size;
+    hand_over(f, buffer, n, size_read);
+    f->safe -= n;
+    return 1;
+}
+
+nz_position nz_yaml_reader_error_position(const yaml_parser_t *p)
+{
+    nz_position pos = {(uint64_t)p->mark.line + 1,
+                       (uint64_t)p->mark.column + 1, 0};
+    const unsigned char *c = p->buffer.pointer;
+    const unsigned char *end = p->buffer.last;
+    while (c < end) {
+        uint32_t cp;
+        size_t len = nz_utf8_decode(c, (size_t)(end - c), &cp);
+        if (len == 0)
+            break;
+        bool brk = cp == '\n' || cp == 0x85 || cp == 0x2028 ||
+                   cp == 0x2029 ||
+                   (cp == '\r' && !(c + 1 < end && c[1] == '\n'));
+        if (brk) {
+            pos.line++;
+            pos.column = 1;
+        } else {
+            pos.column++;
+        }
+        c += len;
+    }
+    pos.offset = p->problem_offset; /* libyaml knows this one in bytes */
+    return pos;
+}
