@@ -30,8 +30,10 @@ const size_t cli_main_option_count =
 
 const struct cli_option cli_convert_options[] = {
     {OPT_FROM, "from", "FORMAT",
-     "input format: json, ndjson (or jsonl), json-seq;\n"
-     "default: from each file's extension, else json"},
+     "input format: json, ndjson (jsonl), json-seq,\n"
+     "yaml (or yml), xml, csv, tsv; default: from each\n"
+     "file's extension, else json; standard input:\n"
+     "guessed from its first bytes"},
     {OPT_TO, "to", "FORMAT",
      "output format; default: from the extension of\n"
      "the -o file, else the format of the first input"},
@@ -65,12 +67,95 @@ const struct cli_option cli_convert_options[] = {
      "largest record in bytes; K, M, G suffixes\n"
      "(default 32M)"},
     {OPT_KEEP_GOING, "keep-going", NULL,
-     "ndjson, json-seq: after a malformed record, go\n"
-     "on with the next one (the exit status stays 2)"},
+     "ndjson, json-seq, csv, tsv: after a malformed\n"
+     "record, go on with the next one (the exit\n"
+     "status stays 2)"},
+    {OPT_STRICT, "strict", NULL,
+     "a step that would lose information (XML mixed\n"
+     "content, ...) is an error, not a warning"},
+    {OPT_YAML_1_1, "yaml-1.1", NULL,
+     "yaml input: type plain scalars as YAML 1.1 does\n"
+     "(yes/no/on/off, 0777 octal, 1:20 sexagesimal)"},
+    {OPT_NO_MERGE_KEYS, "no-merge-keys", NULL,
+     "yaml input: keep '<<' as an ordinary key"},
+    {OPT_ALIAS_FACTOR, "alias-factor", "N",
+     "yaml input: aliases may expand a document to at\n"
+     "most N times the nodes parsed, 1..1000000\n"
+     "(default 10)"},
+    {OPT_XML_RECORD, "xml-record", "PATH",
+     "xml input: each element at PATH (/orders/order)\n"
+     "is a record; default: the whole document"},
+    {OPT_XML_ARRAY, "xml-array", "PATH",
+     "xml input: the element at PATH is always an\n"
+     "array, even when it occurs once (repeatable)"},
+    {OPT_XML_STRIP_NAMESPACES, "xml-strip-namespaces", NULL,
+     "xml input: drop namespace prefixes from names"},
+    {OPT_XML_ROOT, "xml-root", "NAME",
+     "xml output: name of the document element\n"
+     "(default root)"},
+    {OPT_XML_RECORD_NAME, "xml-record-name", "NAME",
+     "xml output: element of each record (default\n"
+     "record)"},
+    {OPT_DELIMITER, "delimiter", "C",
+     "csv, tsv: field separator, one ASCII character\n"
+     "or 'tab' (default ',' for csv, tab for tsv)"},
+    {OPT_NO_HEADER, "no-header", NULL,
+     "csv, tsv: no header row; input rows are arrays"},
+    {OPT_ALLOW_RAGGED, "allow-ragged", NULL,
+     "csv, tsv input: rows with fewer fields get null,\n"
+     "extra fields are kept (keys \"4\", \"5\", ...)"},
+    {OPT_DUPLICATE_HEADERS, "duplicate-headers", "MODE",
+     "csv, tsv input: a header name twice: 'rename'\n"
+     "(default: x, x_2, ...) or 'error'"},
+    {OPT_INFER, "infer", NULL,
+     "csv, tsv input: numbers, true/false and empty\n"
+     "(null) are typed; 0123 and quoted fields stay\n"
+     "strings"},
+    {OPT_UNFLATTEN, "unflatten", NULL,
+     "csv, tsv input: dotted headers (a.b, tags.0)\n"
+     "nest into objects and arrays"},
+    {OPT_FILL, "fill", NULL,
+     "csv, tsv output: a record without a header key\n"
+     "gets an empty field, keys not in the header\n"
+     "are dropped (default: an error)"},
     {OPT_HELP, "help", NULL, "show this help and exit"},
 };
 const size_t cli_convert_option_count =
     sizeof cli_convert_options / sizeof cli_convert_options[0];
+
+const struct cli_option cli_validate_options[] = {
+    {OPT_SCHEMA, "schema", "FILE",
+     "the JSON Schema to validate against (json or\n"
+     "yaml, by extension); required"},
+    {OPT_DIALECT, "dialect", "DRAFT",
+     "draft when the schema has no $schema: 4, 6, 7,\n"
+     "2019-09 or 2020-12 (default 2020-12)"},
+    {OPT_ASSERT_FORMATS, "assert-formats", NULL,
+     "'format' is an assertion in every draft (by\n"
+     "default only in drafts 4 to 7)"},
+    {OPT_REF, "ref", "FILE",
+     "make a schema file available to $ref, under its\n"
+     "$id and its file:// URI (repeatable)"},
+    {OPT_REF_DIR, "ref-dir", "DIR",
+     "--ref for every *.json, *.yaml, *.yml file in\n"
+     "DIR (repeatable)"},
+    {OPT_REF_MAP, "ref-map", "PREFIX=DIR",
+     "serve URIs starting with PREFIX from files under\n"
+     "DIR (repeatable); nothing is ever downloaded"},
+    {OPT_FROM, "from", "FORMAT",
+     "input format (see 'normalize convert'); default:\n"
+     "each file's extension, else json; standard\n"
+     "input: ndjson"},
+    {OPT_RESULT_OUTPUT, "output", "FORMAT",
+     "'flag': print {\"valid\":true} or {\"valid\":false}\n"
+     "per record on standard output"},
+    {OPT_MAX_ERRORS, "max-errors", "N",
+     "report at most N errors per record on stderr\n"
+     "(default 20; 0 = all)"},
+    {OPT_HELP, "help", NULL, "show this help and exit"},
+};
+const size_t cli_validate_option_count =
+    sizeof cli_validate_options / sizeof cli_validate_options[0];
 
 /* ---- parsing ----------------------------------------------------------- */
 

@@ -36,6 +36,33 @@ enum cli_option_id {
     OPT_MAX_DEPTH,
     OPT_MAX_RECORD_SIZE,
     OPT_KEEP_GOING,
+    /* normalize convert: YAML, XML and CSV input and output */
+    OPT_STRICT,
+    OPT_YAML_1_1,
+    OPT_NO_MERGE_KEYS,
+    OPT_ALIAS_FACTOR,
+    OPT_XML_RECORD,
+    OPT_XML_ARRAY,
+    OPT_XML_STRIP_NAMESPACES,
+    OPT_XML_ROOT,
+    OPT_XML_RECORD_NAME,
+    OPT_DELIMITER,
+    OPT_NO_HEADER,
+    OPT_ALLOW_RAGGED,
+    OPT_DUPLICATE_HEADERS,
+    OPT_INFER,
+    OPT_UNFLATTEN,
+    OPT_FILL,
+
+    /* normalize validate */
+    OPT_SCHEMA = 's',
+    OPT_DIALECT = 400,
+    OPT_ASSERT_FORMATS,
+    OPT_REF,
+    OPT_REF_DIR,
+    OPT_REF_MAP,
+    OPT_RESULT_OUTPUT,
+    OPT_MAX_ERRORS,
 };
 
 struct cli_option {
@@ -51,10 +78,12 @@ extern const struct cli_option cli_main_options[];
 extern const size_t cli_main_option_count;
 extern const struct cli_option cli_convert_options[];
 extern const size_t cli_convert_option_count;
+extern const struct cli_option cli_validate_options[];
+extern const size_t cli_validate_option_count;
 
 /* Upper bound on the options of one command (getopt tables are sized by
  * it; cli_parser_init() refuses a larger table). */
-#define CLI_MAX_OPTIONS 32
+#define CLI_MAX_OPTIONS 64
 
 /* A getopt_long() run over one command's arguments. */
 struct cli_parser {

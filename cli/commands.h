@@ -23,4 +23,7 @@ struct cli_command {
 int cmd_convert_run(int argc, char **argv);
 void cmd_convert_help(FILE *out);
 
+int cmd_validate_run(int argc, char **argv);
+void cmd_validate_help(FILE *out);
+
 #endif /* NZ_CLI_COMMANDS_H */

@@ -21,6 +21,8 @@
 static const struct cli_command commands[] = {
     {"convert", "read records in one format, write them in another",
      cmd_convert_run, cmd_convert_help},
+    {"validate", "check records against a JSON Schema", cmd_validate_run,
+     cmd_validate_help},
 };
 static const size_t command_count = sizeof commands / sizeof commands[0];
 

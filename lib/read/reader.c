@@ -28,6 +28,13 @@ static const nz_reader_ops *ops_for(nz_format format)
     case NZ_FORMAT_NDJSON:
     case NZ_FORMAT_JSON_SEQ:
         return &nz_json_reader_ops;
+    case NZ_FORMAT_CSV:
+    case NZ_FORMAT_TSV:
+        return &nz_csv_reader_ops;
+    case NZ_FORMAT_XML:
+        return &nz_xml_reader_ops;
+    case NZ_FORMAT_YAML:
+        return &nz_yaml_reader_ops;
     default:
         return NULL;
     }

@@ -40,5 +40,8 @@ int nz_reader_lossy(nz_reader *r, nz_diag *diag, const nz_position *pos,
     ;
 
 extern const nz_reader_ops nz_json_reader_ops;
+extern const nz_reader_ops nz_csv_reader_ops;
+extern const nz_reader_ops nz_xml_reader_ops;
+extern const nz_reader_ops nz_yaml_reader_ops;
 
 #endif

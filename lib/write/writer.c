@@ -8,7 +8,9 @@
  * none of it reached the sink yet; if some did, the output is cut mid
  * record and every later call returns NZ_ESTATE.
  */
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/alloc.h"
@@ -28,6 +30,13 @@ static const nz_writer_ops *ops_for(nz_format format)
     case NZ_FORMAT_NDJSON:
     case NZ_FORMAT_JSON_SEQ:
         return &nz_json_writer_ops;
+    case NZ_FORMAT_CSV:
+    case NZ_FORMAT_TSV:
+        return &nz_csv_writer_ops;
+    case NZ_FORMAT_XML:
+        return &nz_xml_writer_ops;
+    case NZ_FORMAT_YAML:
+        return &nz_yaml_writer_ops;
     default:
         return NULL;
     }
@@ -174,6 +183,7 @@ int nz_writer_write(nz_writer *w, const json_t *record, nz_diag *diag)
 
     size_t mark_len = w->out.len;
     uint64_t mark_handed = w->handed;
+    w->warning_count = 0;
     rc = w->ops->write(w, record, diag);
     if (w->out.err)
         return sink_failed(w->out.err, diag);
@@ -223,6 +233,38 @@ int nz_writer_finish(nz_writer *w, nz_diag *diag)
     return rc ? sink_failed(rc, diag) : NZ_OK;
 }
 
+int nz_writer_warn(nz_writer *w, const char *path, const char *fmt, ...)
+{
+    if (w->warning_count == w->warning_cap) {
+        size_t cap = w->warning_cap ? 2 * w->warning_cap : 4;
+        nz_diag *grown = nz_realloc(w->warnings, cap * sizeof *grown);
+        if (!grown)
+            return NZ_ENOMEM;
+        w->warnings = grown;
+        w->warning_cap = cap;
+    }
+    char text[NZ_DIAG_TEXT_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    nz_diag *d = &w->warnings[w->warning_count++];
+    nz_diag_set(d, NZ_ELOSSY, OUTPUT_NAME, NULL, "%s", text);
+    nz_diag_set_path(d, path);
+    d->severity = NZ_SEVERITY_WARNING;
+    return 0;
+}
+
+size_t nz_writer_warning_count(const nz_writer *w)
+{
+    return w ? w->warning_count : 0;
+}
+
+const nz_diag *nz_writer_warning(const nz_writer *w, size_t i)
+{
+    return w && i < w->warning_count ? &w->warnings[i] : NULL;
+}
+
 void nz_writer_close(nz_writer **w)
 {
     if (!w || !*w)
@@ -230,6 +272,7 @@ void nz_writer_close(nz_writer **w)
     if ((*w)->ops && (*w)->ops->close)
         (*w)->ops->close(*w);
     nz_output_free(&(*w)->out);
+    nz_free((*w)->warnings);
     nz_free(*w);
     *w = NULL;
 }

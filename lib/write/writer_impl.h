@@ -36,10 +36,26 @@ struct nz_writer {
     nz_format format;
     uint64_t records;      /* records written                            */
     enum nz_writer_state phase;
+    nz_diag *warnings;     /* about the record being written             */
+    size_t warning_count;
+    size_t warning_cap;
 };
+
+/* Note a lossy step in the record being written; path is the JSON Pointer
+ * of the value concerned. Returns 0 or NZ_ENOMEM. */
+int nz_writer_warn(nz_writer *w, const char *path, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
 
 /* The writers of JSON, NDJSON and JSON text sequences (json_records.c). */
 extern const nz_writer_ops nz_json_writer_ops;
+extern const nz_writer_ops nz_csv_writer_ops;
+/* The XML writer (xml_write.c). */
+extern const nz_writer_ops nz_xml_writer_ops;
+/* The YAML writer (yaml_write.c). */
+extern const nz_writer_ops nz_yaml_writer_ops;
 
 #define NZ_WRITE_MAX_INDENT 16
 

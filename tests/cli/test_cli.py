@@ -54,7 +54,8 @@ def check_run(proc, status, what):
 # ---- help, man page and parser ------------------------------------------
 
 OPTION_LINE = re.compile(
-    r"^\s+(?:-(?P<short>\w), )?--(?P<long>[a-z][a-z0-9-]*)(?: (?P<arg>[A-Z]+))?")
+    r"^\s+(?:-(?P<short>\w), )?--(?P<long>[a-z][a-z0-9.-]*[a-z0-9])"
+    r"(?: (?P<arg>[A-Z]+))?")
 
 
 def help_options(*args):
@@ -92,14 +93,20 @@ def test_man_page_has_the_sections():
         man_section(roff, title)
 
 
+VALIDATE_SUBSECTION = r'^\.SS "Options of normalize validate"\n.*?(?=^\.S[SH] |\Z)'
+
+
 def man_option_entries():
     """The options the man page documents, from the line after each .TP
     in OPTIONS: {long: (short, ARG)}."""
     section = man_section(man_text(), "OPTIONS")
+    # validate's options have their own subsection and their own test
+    # (test_validate_help_and_man_page_agree)
+    section = re.sub(VALIDATE_SUBSECTION, "", section, flags=re.S | re.M)
     entries = {}
     for label in re.findall(r"^\.TP\n(.*)$", section, re.M):
         label = label.replace('"', " ")
-        m = re.search(r"--([a-z][a-z0-9-]*[a-z0-9])", label)
+        m = re.search(r"--([a-z][a-z0-9.-]*[a-z0-9])", label)
         if not m:
             continue
         short = re.search(r"(?:^|\s)-([A-Za-z])\b", label)
@@ -126,10 +133,32 @@ def test_help_and_man_page_list_the_same_options():
         check(in_help[name] == in_man[name],
               "--%s: --help says (short, argument) = %s, the man page %s"
               % (name, in_help[name], in_man[name]))
-    everywhere = set(re.findall(r"--([a-z][a-z0-9-]*[a-z0-9])", man_text()))
+    everywhere = set(re.findall(r"--([a-z][a-z0-9.-]*[a-z0-9])",
+                                man_text()))
+    in_help.update(help_options("validate")[0])
     check(everywhere <= set(in_help),
           "the man page mentions unknown options: %s"
           % sorted(everywhere - set(in_help)))
+
+
+def test_validate_help_and_man_page_agree():
+    """Same long options, same short names, same options taking a value."""
+    in_help, _ = help_options("validate")
+    m = re.search(VALIDATE_SUBSECTION, man_section(man_text(), "OPTIONS"),
+                  re.S | re.M)
+    check(m, "the man page has no 'Options of normalize validate'")
+    in_man = {}
+    for label in re.findall(r"^\.TP\n(.*)$", m.group(0), re.M):
+        label = label.replace('"', " ")
+        name = re.search(r"--([a-z][a-z0-9.-]*[a-z0-9])", label)
+        if name:
+            short = re.search(r"(?:^|\s)-([A-Za-z])\b", label)
+            in_man[name.group(1)] = (short.group(1) if short else None,
+                                     bool(re.search(r"[A-Z]\s*$", label)))
+    in_help = {k: (v[0], v[1] is not None) for k, v in in_help.items()}
+    check(in_help == in_man,
+          "validate --help %s, man page %s" % (sorted(in_help.items()),
+                                              sorted(in_man.items())))
 
 
 def test_help_and_man_page_list_the_same_exit_codes():
@@ -149,7 +178,28 @@ def test_help_and_man_page_list_the_same_exit_codes():
               "page %s" % (name, sorted(codes), sorted(in_man)))
 
 
-SAMPLE_VALUES = {"FORMAT": "json", "N": "2", "SIZE": "1M", "MODE": "last"}
+SAMPLE_VALUES = {"FORMAT": "json", "N": "2", "SIZE": "1M", "MODE": "last",
+                 "PATH": "/a", "NAME": "doc", "C": ";"}
+# Options of one format need an input (or output) in that format, and
+# some need their own sample value.
+OPTION_CONTEXT = {
+    "yaml-1.1": (["-f", "yaml"], b"a: 1\n"),
+    "no-merge-keys": (["-f", "yaml"], b"a: 1\n"),
+    "alias-factor": (["-f", "yaml"], b"a: 1\n"),
+    "xml-record": (["-f", "xml"], b"<a>1</a>"),
+    "xml-array": (["-f", "xml"], b"<a>1</a>"),
+    "xml-strip-namespaces": (["-f", "xml"], b"<a>1</a>"),
+    "xml-root": (["-t", "xml"], b'{"a": 1}'),
+    "xml-record-name": (["-t", "xml"], b'{"a": 1}'),
+    "delimiter": (["-f", "csv"], b"a;b\n1;2\n"),
+    "no-header": (["-f", "csv"], b"1,2\n"),
+    "allow-ragged": (["-f", "csv"], b"a\n1\n"),
+    "duplicate-headers": (["-f", "csv"], b"a\n1\n"),
+    "infer": (["-f", "csv"], b"a\n1\n"),
+    "unflatten": (["-f", "csv"], b"a.b\n1\n"),
+    "fill": (["-t", "csv"], b'{"a": 1}'),
+}
+OPTION_VALUE = {"duplicate-headers": "error"}
 
 
 def sample_value(arg):
@@ -163,9 +213,12 @@ def test_parser_accepts_every_option_in_help():
     options, _ = help_options("convert")
     for name, (short, arg) in sorted(options.items()):
         spellings = ["--" + name] + (["-" + short] if short else [])
+        context, stdin = OPTION_CONTEXT.get(name, ([], b'{"a": 1}'))
         for spelling in spellings:
-            args = [spelling] + ([sample_value(arg)] if arg else [])
-            proc = run("convert", *args, stdin=b'{"a": 1}')
+            value = OPTION_VALUE.get(name) or (sample_value(arg) if arg
+                                               else None)
+            args = context + [spelling] + ([value] if value else [])
+            proc = run("convert", *args, stdin=stdin)
             check(proc.returncode == EXIT_OK,
                   "convert %s: exit %d, stderr %r" % (
                       " ".join(args), proc.returncode, text(proc.stderr)))
@@ -222,8 +275,21 @@ USAGE_ERRORS = [
     (["convert", "--canonical", "--indent", "2"], "--canonical"),
     (["convert", "--compact", "--pretty"], "contradict"),
     (["convert", "--array", "-t", "ndjson"], "--array"),
-    (["convert", "-f", "xml"], "unknown input format 'xml'"),
-    (["convert", "-t", "yaml"], "unknown output format 'yaml'"),
+    (["convert", "-f", "toml"], "unknown input format 'toml'"),
+    (["convert", "-t", "ini"], "unknown output format 'ini'"),
+    (["convert", "-f", "json", "--infer"], "--infer applies to csv"),
+    (["convert", "-f", "csv", "--yaml-1.1"], "--yaml-1.1 applies to yaml"),
+    (["convert", "-f", "csv", "--xml-record", "/a"], "--xml-record"),
+    (["convert", "-t", "json", "--fill"], "--fill needs csv"),
+    (["convert", "-t", "json", "--xml-root", "r"], "--xml-root needs xml"),
+    (["convert", "-f", "json", "--delimiter", ";"], "--delimiter"),
+    (["convert", "-f", "csv", "--delimiter", "ab"], "--delimiter: 'ab'"),
+    (["convert", "-f", "csv", "--delimiter", '"'], "--delimiter"),
+    (["convert", "-f", "csv", "--duplicate-headers", "x"], "'x'"),
+    (["convert", "-f", "yaml", "--alias-factor", "0"], "--alias-factor"),
+    (["convert", "-f", "xml", "--xml-record", "a/b"], "--xml-record: 'a/b'"),
+    (["convert", "-t", "csv", "--pretty"], "--pretty"),
+    (["convert", "-t", "csv", "--canonical"], "--canonical"),
     (["convert", "--duplicate-keys", "first"], "'first'"),
     (["convert", "--pretty=yes"], "takes no value"),
     (["convert", "-f", "ndjson", "--single"], "--single"),
@@ -381,6 +447,138 @@ def test_messages_follow_the_records_before_them():
           lines[2].startswith(bad + ":3:2: error: ") and
           lines[3].startswith(missing + ": error: cannot open") and
           lines[4] == '{"b":1}', "order: %r" % lines)
+
+
+# ---- formats: sniffing standard input, options, warnings ---------------
+
+SNIFFED = [
+    # (standard input, what `-t ndjson` makes of it)
+    (b'{"a": 1}', b'{"a":1}\n'),
+    (b'[1, 2]\n', b'[1,2]\n'),
+    (b'  42\n', b'42\n'),
+    (b'"text"\n', b'"text"\n'),
+    (b'\x1e{"a":1}\n\x1e{"a":2}\n', b'{"a":1}\n{"a":2}\n'),
+    (b"name,age\nAnn,31\n", b'{"name":"Ann","age":"31"}\n'),
+    (b'"name","age"\n"Ann",31\n', b'{"name":"Ann","age":"31"}\n'),
+    (b"\xef\xbb\xbfid,n\n1,2\n", b'{"id":"1","n":"2"}\n'),
+    (b"name\tage\nAnn\t31\n", b'{"name":"Ann","age":"31"}\n'),
+    (b"<a><b>1</b></a>", b'{"a":{"b":"1"}}\n'),
+    (b"---\na: 1\n---\na: 2\n", b'{"a":1}\n{"a":2}\n'),
+    (b"name: Smith, John\n", b'{"name":"Smith, John"}\n'),
+    (b"- 1\n- 2\n", b"[1,2]\n"),
+    (b"# comment\nk: v\n", b'{"k":"v"}\n'),
+    (b"", b""),
+]
+
+
+def test_standard_input_format_is_sniffed():
+    for data, expected in SNIFFED:
+        proc = run("convert", "-t", "ndjson", stdin=data)
+        check_run(proc, EXIT_OK, "sniffing %r" % data)
+        check(proc.stdout == expected, "sniffing %r gave %r, expected %r"
+              % (data, proc.stdout, expected))
+
+
+def test_sniffed_input_is_read_whole_beyond_the_read_ahead():
+    """The bytes read to guess the format are given back to the reader:
+    nothing is lost or repeated, also past the read-ahead size."""
+    rows = b"".join(b"%d,%s\n" % (i, b"x" * (i % 50)) for i in range(20000))
+    proc = run("convert", "-t", "ndjson", stdin=b"n,s\n" + rows)
+    check_run(proc, EXIT_OK, "large csv on stdin")
+    lines = proc.stdout.splitlines()
+    check(len(lines) == 20000, "%d records" % len(lines))
+    check(lines[0] == b'{"n":"0","s":""}' and
+          lines[-1] == b'{"n":"19999","s":"%s"}' % (b"x" * 49),
+          "first %r last %r" % (lines[0], lines[-1]))
+
+
+def test_output_format_follows_sniffed_input():
+    proc = run("convert", stdin=b"a,b\n1,2\n")
+    check_run(proc, EXIT_OK, "csv in, default out")
+    check(proc.stdout == b"a,b\n1,2\n", "stdout: %r" % proc.stdout)
+
+
+def test_terminal_input_is_not_read_ahead():
+    """Sniffing must not wait for a line typed on a terminal: a usage
+    error comes at once, and the input is json unless -f says more."""
+    import pty
+    master, slave = pty.openpty()
+    try:
+        proc = subprocess.run([EXE, "convert", "--compact", "--pretty"],
+                              stdin=slave, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, timeout=20)
+    finally:
+        os.close(slave)
+        os.close(master)
+    check_run(proc, EXIT_USAGE, "usage error with a terminal on stdin")
+
+
+def test_option_for_another_format_names_the_sniffed_one():
+    proc = run("convert", "--infer", stdin=b'{"a": 1}')
+    check_run(proc, EXIT_USAGE, "--infer on json")
+    check(b"'<stdin>' is read as json" in proc.stderr,
+          "stderr: %r" % proc.stderr)
+
+
+def test_csv_round_trip_through_flattening():
+    records = (b'{"id":1,"address":{"city":"Oslo","zip":"0150"},'
+               b'"tags":["a","b"],"ok":true,"score":2.5,"note":"x, \\"y\\""}\n'
+               b'{"id":2,"address":{"city":"Rome","zip":"00100"},'
+               b'"tags":["c","d"],"ok":false,"score":-1,"note":"two\\nlines"}\n')
+    csv = run("convert", "-f", "ndjson", "-t", "csv", stdin=records)
+    check_run(csv, EXIT_OK, "ndjson -> csv")
+    check(csv.stdout.startswith(b"id,address.city,address.zip,tags.0,tags.1,"
+                                b"ok,score,note\n"), "csv: %r" % csv.stdout)
+    back = run("convert", "-f", "csv", "-t", "ndjson", "--infer",
+               "--unflatten", stdin=csv.stdout)
+    check_run(back, EXIT_OK, "csv -> ndjson")
+    check(back.stdout == records, "round trip: %r" % back.stdout)
+
+
+def test_csv_ragged_row_names_its_line_and_keeps_going():
+    proc = run("convert", "-f", "csv", "-t", "ndjson", "--keep-going",
+               stdin=b'a,b\n1,2\n"x\ny"\n3,4\n')
+    check_run(proc, EXIT_INPUT, "ragged csv")
+    check(proc.stdout == b'{"a":"1","b":"2"}\n{"a":"3","b":"4"}\n',
+          "stdout: %r" % proc.stdout)
+    check(text(proc.stderr) == "<stdin>:3:1: error: ragged row: 1 field "
+          "where the header (line 1) has 2\n", "stderr: %r" % proc.stderr)
+
+
+def test_csv_no_header_round_trip():
+    proc = run("convert", "-f", "csv", "-t", "csv", "--no-header",
+               stdin=b"1,2\n3,4\n")
+    check_run(proc, EXIT_OK, "--no-header both ways")
+    check(proc.stdout == b"1,2\n3,4\n", "stdout: %r" % proc.stdout)
+
+
+def test_lossy_step_is_a_warning_or_with_strict_an_error():
+    mixed = b"<a>text<b>1</b>more</a>"
+    proc = run("convert", "-t", "ndjson", stdin=mixed)
+    check_run(proc, EXIT_OK, "mixed content")
+    check(proc.stdout != b"", "no record written")
+    lines = text(proc.stderr).splitlines()
+    check(len(lines) == 1 and lines[0].startswith("<stdin>:1") and
+          ": warning: " in lines[0], "stderr: %r" % lines)
+    proc = run("convert", "-t", "ndjson", "--strict", stdin=mixed)
+    check_run(proc, EXIT_INPUT, "mixed content --strict")
+    check(": error: " in text(proc.stderr), "stderr: %r" % proc.stderr)
+
+
+def test_yaml_and_xml_options_reach_the_readers():
+    proc = run("convert", "-f", "yaml", "-t", "ndjson", stdin=b"a: no\n")
+    check_run(proc, EXIT_OK, "yaml 1.2")
+    check(proc.stdout == b'{"a":"no"}\n', "1.2: %r" % proc.stdout)
+    proc = run("convert", "-f", "yaml", "-t", "ndjson", "--yaml-1.1",
+               stdin=b"a: no\n")
+    check_run(proc, EXIT_OK, "yaml 1.1")
+    check(proc.stdout == b'{"a":false}\n', "1.1: %r" % proc.stdout)
+    doc = b"<orders><order><id>1</id></order><order><id>2</id></order></orders>"
+    proc = run("convert", "-t", "ndjson", "--xml-record", "/orders/order",
+               stdin=doc)
+    check_run(proc, EXIT_OK, "--xml-record")
+    check(proc.stdout == b'{"id":"1"}\n{"id":"2"}\n', "xml: %r"
+          % proc.stdout)
 
 
 # ---- closed pipe --------------------------------------------------------

@@ -23,6 +23,7 @@
 #include "export.h"
 #include "format.h"
 #include "read.h"
+#include "schema.h"
 #include "version.h"
 #include "write.h"
 

@@ -145,6 +145,19 @@ NZ_API int nz_writer_open_callback(nz_writer **out, nz_write_fn fn,
 NZ_API int nz_writer_write(nz_writer *w, const json_t *record,
                            nz_diag *diag);
 
+/**
+ * Warnings about the record most recently passed to nz_writer_write():
+ * lossy steps the format allowed (e.g. NZ_CSV_FILL dropping a key). Each
+ * has diag->path set to the JSON Pointer of the value concerned.
+ *
+ * @return the number of warnings (0 before the first write).
+ */
+NZ_API size_t nz_writer_warning_count(const nz_writer *w);
+
+/** Warning i (< nz_writer_warning_count()); borrowed, valid until the
+ *  next write or close. NULL when i is out of range. */
+NZ_API const nz_diag *nz_writer_warning(const nz_writer *w, size_t i);
+
 /** Hand everything buffered to the sink now. */
 NZ_API int nz_writer_flush(nz_writer *w, nz_diag *diag);
 
