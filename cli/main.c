@@ -40,7 +40,7 @@ static void print_main_help(FILE *out)
           "       normalize help COMMAND\n"
           "       normalize --help | --version\n"
           "\n"
-          "Read JSON, NDJSON (JSON Lines) and JSON text sequences record by\n"
+          "Read JSON, NDJSON, JSON text sequences, YAML, XML and CSV record by\n"
           "record, and write them back out in the format you ask for.\n"
           "\n"
           "Commands:\n",
