@@ -68,6 +68,41 @@ static int plain_utf8(const uint8_t *t, size_t n)
     return 1;
 }
 
+/* Every error and warning of reading the input with o, as text: nodes
+ * are placed lazily by default and eagerly with NZ_READ_KEEP_POSITIONS,
+ * and both must give the same diagnostics at the same places. */
+static void diag_trace(const uint8_t *t, size_t n, const nz_read_options *o,
+                       membuf *out)
+{
+    nz_reader *r;
+    nz_diag d;
+    if (nz_reader_open_memory(&r, t, n, o, &d) != NZ_OK)
+        fail("open failed", d.text);
+    for (size_t i = 0; i < 2 * n + 16 && i < MAX_RECORDS; i++) {
+        json_t *v;
+        int rc = nz_reader_next(r, &v, &d);
+        char line[128];
+        if (rc == 0 || rc == NZ_ESTATE)
+            break;
+        if (rc < 0) {
+            int k = snprintf(line, sizeof line, "E%d %llu:%llu\n", rc,
+                             (unsigned long long)d.line,
+                             (unsigned long long)d.column);
+            membuf_write(line, (size_t)k, out);
+            continue;
+        }
+        for (size_t w = 0; w < nz_reader_warning_count(r); w++) {
+            const nz_diag *wd = nz_reader_warning(r, w);
+            int k = snprintf(line, sizeof line, "W %llu:%llu\n",
+                             (unsigned long long)wd->line,
+                             (unsigned long long)wd->column);
+            membuf_write(line, (size_t)k, out);
+        }
+        json_decref(v);
+    }
+    nz_reader_close(&r);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1)
@@ -93,6 +128,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         o.max_depth = 8;
         o.max_record_bytes = 512;
         o.xml.max_entity_expansion = 64;
+    }
+    if (!(opt & OPT_KEEP_POS) && plain_utf8(data + 1, size - 1)) {
+        membuf lazy = {NULL, 0, 0}, eager = {NULL, 0, 0};
+        diag_trace(data + 1, size - 1, &o, &lazy);
+        nz_read_options ke = o;
+        ke.flags |= NZ_READ_KEEP_POSITIONS;
+        diag_trace(data + 1, size - 1, &ke, &eager);
+        if (lazy.len != eager.len ||
+            (lazy.len && memcmp(lazy.data, eager.data, lazy.len) != 0))
+            fail("lazy and eager positions differ", NULL);
+        free(lazy.data);
+        free(eager.data);
     }
     nz_reader *r;
     nz_diag d;

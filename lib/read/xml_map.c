@@ -13,11 +13,13 @@ struct nz_xml_frame {
     json_t *shadow;     /* {"": position, member: shadow, ...}           */
     char *text;         /* character data so far (buffer kept)          */
     size_t text_len, text_cap;
-    nz_position pos;    /* of the element's start tag                    */
-    nz_position text_pos;
+    nz_xml_where pos;   /* of the element's start tag                    */
+    nz_xml_where text_pos;
     char *last_child;   /* name of the child added last (buffer kept)   */
     size_t last_cap;
     bool has_child;
+    uint64_t names_seen; /* a one-word Bloom filter of the child names
+                            added: a clear bit spares a hash lookup  */
     bool warned_order;  /* one interleaving warning per element is enough */
 };
 
@@ -163,7 +165,13 @@ static void frame_pointer(const nz_xml_map *m, size_t upto, char *buf,
     }
 }
 
-static int push_frame(nz_xml_map *m, const nz_position *pos, nz_diag *diag)
+/* A position for a diagnostic: placed only now, when one is needed. */
+static nz_position placed(const nz_xml_map *m, const nz_xml_where *w)
+{
+    return m->place ? m->place(m->place_ctx, w) : w->pos;
+}
+
+static int push_frame(nz_xml_map *m, const nz_xml_where *pos, nz_diag *diag)
 {
     if (m->depth == m->cap) {
         size_t cap = m->cap ? 2 * m->cap : 16;
@@ -179,12 +187,13 @@ static int push_frame(nz_xml_map *m, const nz_position *pos, nz_diag *diag)
     f->shadow = NULL;
     f->text_len = 0;
     f->has_child = false;
+    f->names_seen = 0;
     f->warned_order = false;
     f->pos = *pos;
     if (f->last_child)
         f->last_child[0] = '\0';
     if (m->keep_positions) {
-        f->shadow = shadow_node(pos);
+        f->shadow = shadow_node(&pos->pos);
         if (!f->shadow)
             return no_memory(m, diag);
     }
@@ -192,14 +201,14 @@ static int push_frame(nz_xml_map *m, const nz_position *pos, nz_diag *diag)
     return NZ_OK;
 }
 
-int nz_xml_map_begin(nz_xml_map *m, const nz_position *pos, nz_diag *diag)
+int nz_xml_map_begin(nz_xml_map *m, const nz_xml_where *pos, nz_diag *diag)
 {
     nz_xml_map_reset(m);
     m->base = m->names->depth - 1;
     return push_frame(m, pos, diag);
 }
 
-int nz_xml_map_start(nz_xml_map *m, const nz_position *pos, nz_diag *diag)
+int nz_xml_map_start(nz_xml_map *m, const nz_xml_where *pos, nz_diag *diag)
 {
     return push_frame(m, pos, diag);
 }
@@ -212,7 +221,7 @@ static json_t *frame_object(nz_xml_frame *f)
 }
 
 int nz_xml_map_attr(nz_xml_map *m, const char *name, const char *value,
-                    const nz_position *pos, nz_diag *diag)
+                    const nz_xml_where *pos, nz_diag *diag)
 {
     nz_xml_frame *f = &m->frames[m->depth - 1];
     size_t n = strlen(name);
@@ -224,7 +233,7 @@ int nz_xml_map_attr(nz_xml_map *m, const char *name, const char *value,
     memcpy(key + 1, name, n + 1);
     int rc = NZ_OK;
     json_t *obj = frame_object(f);
-    json_t *v = json_string(value);
+    json_t *v = json_string_nocheck(value); /* libxml2 gives UTF-8 */
     if (!obj || !v) {
         json_decref(v);
         rc = no_memory(m, diag);
@@ -234,7 +243,8 @@ int nz_xml_map_attr(nz_xml_map *m, const char *name, const char *value,
         /* Only possible once prefixes are stripped: a:id and b:id. */
         char where[NZ_DIAG_PATH_MAX];
         frame_pointer(m, m->depth - 1, where, sizeof where);
-        rc = nz_reader_lossy(m->r, diag, pos, where,
+        nz_position at = placed(m, pos);
+        rc = nz_reader_lossy(m->r, diag, &at, where,
                              "attribute '%s' of <%s> occurs twice once "
                              "namespace prefixes are stripped: the last value "
                              "is kept",
@@ -244,9 +254,9 @@ int nz_xml_map_attr(nz_xml_map *m, const char *name, const char *value,
             goto done;
         }
     }
-    if (json_object_set_new(obj, key, v) != 0 ||
+    if (json_object_set_new_nocheck(obj, key, v) != 0 ||
         (f->shadow &&
-         json_object_set_new(f->shadow, key, shadow_node(pos)) != 0))
+         json_object_set_new(f->shadow, key, shadow_node(&pos->pos)) != 0))
         rc = no_memory(m, diag);
 done:
     if (key != small)
@@ -255,7 +265,7 @@ done:
 }
 
 int nz_xml_map_text(nz_xml_map *m, const char *text, size_t len,
-                    const nz_position *pos, nz_diag *diag)
+                    const nz_xml_where *pos, nz_diag *diag)
 {
     nz_xml_frame *f = &m->frames[m->depth - 1];
     if (len > f->text_cap - f->text_len) {
@@ -285,15 +295,14 @@ static bool is_xml_space(char c)
 
 /* Add value (stolen) under key in obj: a second value of the same key
  * turns the member into an array, as repeated siblings do. */
-static int add_member(json_t *obj, const char *key, json_t *value,
-                      bool force_array)
+static int add_member(json_t *obj, const char *key, json_t *have,
+                      json_t *value, bool force_array)
 {
     if (!value)
         return -1;
-    json_t *have = json_object_get(obj, key);
     if (!have) {
         if (!force_array)
-            return json_object_set_new(obj, key, value);
+            return json_object_set_new_nocheck(obj, key, value);
         json_t *a = json_array();
         if (!a) {
             json_decref(value);
@@ -303,7 +312,7 @@ static int add_member(json_t *obj, const char *key, json_t *value,
             json_decref(a);
             return -1;
         }
-        return json_object_set_new(obj, key, a);
+        return json_object_set_new_nocheck(obj, key, a);
     }
     if (json_is_array(have))
         return json_array_append_new(have, value);
@@ -317,7 +326,17 @@ static int add_member(json_t *obj, const char *key, json_t *value,
         json_decref(a);
         return -1;
     }
-    return json_object_set_new(obj, key, a);
+    return json_object_set_new_nocheck(obj, key, a);
+}
+
+/* The Bloom filter bit of a child name: cheap, from its length and ends. */
+static uint64_t name_bit(const char *name)
+{
+    size_t n = strlen(name);
+    unsigned h = n ? (unsigned)n * 7u + (unsigned char)name[0] * 3u +
+                         (unsigned char)name[n - 1]
+                   : 0u;
+    return (uint64_t)1 << (h & 63u);
 }
 
 static int remember_last_child(nz_xml_frame *f, const char *name)
@@ -350,7 +369,8 @@ int nz_xml_map_end(nz_xml_map *m, nz_diag *diag)
     if (has_text && f->has_child) {
         char where[NZ_DIAG_PATH_MAX];
         frame_pointer(m, i, where, sizeof where);
-        int rc = nz_reader_lossy(m->r, diag, &f->pos, where,
+        nz_position at = placed(m, &f->pos);
+        int rc = nz_reader_lossy(m->r, diag, &at, where,
                                  "mixed content in <%s>: its text and child "
                                  "elements interleave; the text is joined "
                                  "into \"#text\" and its place among the "
@@ -365,25 +385,25 @@ int nz_xml_map_end(nz_xml_map *m, nz_diag *diag)
         f->obj = NULL;
         if (has_text &&
             json_object_set_new(value, "#text",
-                                json_stringn(f->text + start, stop - start)) != 0) {
+                                json_stringn_nocheck(f->text + start, stop - start)) != 0) {
             json_decref(value);
             return no_memory(m, diag);
         }
         if (has_text && f->shadow &&
             json_object_set_new(f->shadow, "#text",
-                                shadow_node(&f->text_pos)) != 0) {
+                                shadow_node(&f->text_pos.pos)) != 0) {
             json_decref(value);
             return no_memory(m, diag);
         }
     } else {
-        value = has_text ? json_stringn(f->text + start, stop - start)
+        value = has_text ? json_stringn_nocheck(f->text + start, stop - start)
                          : json_null();
         if (!value)
             return no_memory(m, diag);
     }
     json_t *shadow = f->shadow;
     f->shadow = NULL;
-    nz_position where_child = f->pos;
+    nz_xml_where where_child = f->pos;
     m->depth--;
 
     if (i == 0) {
@@ -423,14 +443,19 @@ int nz_xml_map_end(nz_xml_map *m, nz_diag *diag)
         json_decref(shadow);
         return no_memory(m, diag);
     }
-    if (!parent->warned_order && parent->last_child &&
-        parent->last_child[0] && strcmp(parent->last_child, name) != 0 &&
-        json_object_get(obj, name)) {
+    /* Most children are the first of their name: the filter says so
+     * without a lookup. */
+    uint64_t bit = name_bit(name);
+    json_t *have = parent->names_seen & bit ? json_object_get(obj, name)
+                                            : NULL;
+    if (!parent->warned_order && have && parent->last_child &&
+        parent->last_child[0] && strcmp(parent->last_child, name) != 0) {
         /* <a/><b/><a/>: the two a's meet in one array, after b. */
         parent->warned_order = true;
         char where[NZ_DIAG_PATH_MAX];
         frame_pointer(m, i - 1, where, sizeof where);
-        int rc = nz_reader_lossy(m->r, diag, &where_child, where,
+        nz_position at = placed(m, &where_child);
+        int rc = nz_reader_lossy(m->r, diag, &at, where,
                                  "<%s> elements of <%s> are interleaved "
                                  "with other elements: they become one "
                                  "array and their order relative to the "
@@ -443,11 +468,14 @@ int nz_xml_map_end(nz_xml_map *m, nz_diag *diag)
         }
     }
     bool force = forced_array(m, m->base + i + 1);
-    if (add_member(obj, name, value, force) != 0) {
+    if (add_member(obj, name, have, value, force) != 0) {
         json_decref(shadow);
         return no_memory(m, diag);
     }
-    if (shadow && add_member(parent->shadow, name, shadow, force) != 0)
+    parent->names_seen |= bit;
+    if (shadow && add_member(parent->shadow, name,
+                             json_object_get(parent->shadow, name), shadow,
+                             force) != 0)
         return no_memory(m, diag);
     parent->has_child = true;
     if (remember_last_child(parent, name) != 0)

@@ -22,6 +22,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <jansson.h>
 
@@ -30,12 +31,29 @@
 
 typedef struct nz_xml_frame nz_xml_frame;
 
+/* Where a node is: its position when already known, else what the reader
+ * needs to place it later (only diagnostics ask, so placing is lazy). */
+typedef struct nz_xml_where {
+    nz_position pos;     /* valid when known; else pos.line may be a
+                            fallback line (column 0: "not known")     */
+    bool known;
+    int kind;            /* NZ_XML_NODE_* (xml_scan.h), or -1: none   */
+    uint64_t ordinal;    /* element ordinal (1 = document element)    */
+    uint64_t seq;        /* text / reference number after it          */
+    const char *qname;   /* element name as written (libxml2's dict)  */
+} nz_xml_where;
+
+/* Turns a where into a position (the reader's). */
+typedef nz_position (*nz_xml_place_fn)(void *ctx, const nz_xml_where *w);
+
 typedef struct nz_xml_map {
     nz_reader *r;               /* for warnings (borrowed)                */
     const nz_xml_names *names;  /* open elements, document element first  */
     const nz_xml_path *arrays;  /* paths that are always arrays           */
     size_t array_count;
     bool keep_positions;        /* build the shadow tree of positions     */
+    nz_xml_place_fn place;      /* for diagnostics                        */
+    void *place_ctx;
     bool wrap;                  /* record = {"name": value} (whole doc)   */
     size_t base;                /* names index of the record element      */
     nz_xml_frame *frames;       /* one per open element of the record     */
@@ -45,19 +63,19 @@ typedef struct nz_xml_map {
 } nz_xml_map;
 
 /* Start a record at the element names[names->depth - 1] (already pushed),
- * found at pos. */
-int nz_xml_map_begin(nz_xml_map *m, const nz_position *pos, nz_diag *diag);
+ * found at pos (known when keep_positions is set). */
+int nz_xml_map_begin(nz_xml_map *m, const nz_xml_where *pos, nz_diag *diag);
 
 /* A child element names[names->depth - 1] (already pushed) opens. */
-int nz_xml_map_start(nz_xml_map *m, const nz_position *pos, nz_diag *diag);
+int nz_xml_map_start(nz_xml_map *m, const nz_xml_where *pos, nz_diag *diag);
 
 /* An attribute of the element that opened last (name without "@"). */
 int nz_xml_map_attr(nz_xml_map *m, const char *name, const char *value,
-                    const nz_position *pos, nz_diag *diag);
+                    const nz_xml_where *pos, nz_diag *diag);
 
 /* Character data (text, CDATA, expanded entities) of the open element. */
 int nz_xml_map_text(nz_xml_map *m, const char *text, size_t len,
-                    const nz_position *pos, nz_diag *diag);
+                    const nz_xml_where *pos, nz_diag *diag);
 
 /* The open element closes (call before popping its name). Returns 1 when
  * it was the record element: the record is in m->result; 0 otherwise; or

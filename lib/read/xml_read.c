@@ -22,10 +22,14 @@
  * Positions: the text reader parses ahead of the node it returns and keeps
  * no column per node, so xml_scan.c, fed the same bytes, notes where each
  * start tag and text run begins; elements and text get exact line, column
- * and offset from it (attributes get their element's). Where it cannot
- * help (UTF-16 input, nodes from entity expansion) a node has libxml2's
- * line and column 0, "not known". Syntax errors carry libxml2's line and
- * column.
+ * and offset from it (attributes get their element's). Only with
+ * NZ_READ_KEEP_POSITIONS does it note every node as it goes; otherwise a
+ * node is described by an nz_xml_where (its element ordinal) and placed
+ * only when a diagnostic asks, by replaying the scanner over the record's
+ * kept bytes (xml_scan.h, "lazy placement"): the same positions for a
+ * fraction of the cost. Where the scanner cannot help (UTF-16 input, nodes
+ * from entity expansion) a node has libxml2's line and column 0, "not
+ * known". Syntax errors carry libxml2's line and column.
  */
 #include <stdarg.h>
 #include <stdbool.h>
@@ -65,9 +69,14 @@ typedef struct xml_state {
     nz_xml_path *arrays;
     size_t array_count;
     nz_xml_map map;
-    nz_xml_scan scan;        /* exact positions of tags and text       */
-    nz_position cur;         /* of the current node, when cur_known    */
-    bool cur_known;
+    nz_xml_scan scan;        /* eager positions (NZ_READ_KEEP_POSITIONS) */
+    nz_xml_lazy lazy;        /* ... or placed on demand (the default)  */
+    bool lazy_on;
+    nz_xml_where cur;        /* the current node                       */
+    uint64_t elements;       /* element nodes so far (ordinal of the last) */
+    uint64_t texts_after;    /* text runs since that element's start    */
+    uint64_t refs_after;     /* entity references since then            */
+    uint64_t record_ordinal; /* of the current record's element         */
     bool strip_ns;
     size_t max_entity;
     size_t entity_used;      /* in the current record                  */
@@ -128,7 +137,11 @@ static int io_read(void *ctx, char *buf, int len)
     }
     s->fed += n;
     nz_input_consume(in, n);
-    nz_xml_scan_feed(&s->scan, (const unsigned char *)buf, n);
+    if (s->lazy_on)
+        nz_xml_lazy_feed(&s->lazy, (const unsigned char *)buf, n,
+                         s->in_record ? s->record_ordinal : s->elements);
+    else
+        nz_xml_scan_feed(&s->scan, (const unsigned char *)buf, n);
     return (int)n;
 }
 
@@ -216,12 +229,10 @@ static void handlers_restore(const handlers *saved)
 
 /* ---- diagnostics ------------------------------------------------------ */
 
-/* Where the current node is: exact when the scanner placed it, else its
- * line (libxml2 keeps one per node) without a column. */
-static nz_position node_position(const xml_state *s)
+/* The current node's line as libxml2 keeps it (one per node), without a
+ * column: for when the scanner cannot place the node. */
+static nz_position libxml2_line(const xml_state *s)
 {
-    if (s->cur_known)
-        return s->cur;
     nz_position p = {0, 0, 0};
     xmlNodePtr node = xmlTextReaderCurrentNode(s->xr);
     long line = node ? xmlGetLineNo(node) : -1;
@@ -229,6 +240,65 @@ static nz_position node_position(const xml_state *s)
         line = xmlTextReaderGetParserLineNumber(s->xr);
     p.line = line > 0 ? (uint64_t)line : 0;
     return p;
+}
+
+/* Where a node is: exact when the scanner placed it (eagerly, or now by
+ * replaying the kept bytes), else its fallback line without a column. */
+static nz_position place(const xml_state *s, const nz_xml_where *w)
+{
+    if (w->known)
+        return w->pos;
+    nz_position p = w->pos;
+    if (s->lazy_on && w->kind >= 0 &&
+        nz_xml_lazy_place(&s->lazy, w->kind, w->ordinal, w->seq, w->qname,
+                          &p))
+        return p;
+    if (w == &s->cur && s->xr)
+        return libxml2_line(s);
+    p = w->pos;
+    p.column = 0;
+    return p;
+}
+
+static nz_position place_cb(void *ctx, const nz_xml_where *w)
+{
+    return place(ctx, w);
+}
+
+static nz_position node_position(const xml_state *s)
+{
+    return place(s, &s->cur);
+}
+
+/* The current node becomes one the lazy scanner can place later. */
+static void cur_lazy(xml_state *s, int kind, uint64_t seq, const char *qname)
+{
+    s->cur.known = false;
+    s->cur.kind = kind;
+    s->cur.ordinal = s->elements;
+    s->cur.seq = seq;
+    s->cur.qname = qname;
+    s->cur.pos.line = 0;
+    s->cur.pos.column = 0;
+    s->cur.pos.offset = 0;
+}
+
+/* The current node, placed by the eager scanner (known) or not: then its
+ * libxml2 line is all there is, taken now while it is current. */
+static void cur_eager(xml_state *s, bool known, const nz_position *pos)
+{
+    s->cur.kind = -1;
+    s->cur.known = known;
+    s->cur.pos = known ? *pos : libxml2_line(s);
+}
+
+/* The current node's where for the map, which copies it into frames:
+ * with the line filled in when that is all placing will give. */
+static const nz_xml_where *node_where(xml_state *s)
+{
+    if (!s->cur.known && s->cur.kind >= 0 && s->lazy.off)
+        s->cur.pos = libxml2_line(s);
+    return &s->cur;
 }
 
 static int fail_node(xml_state *s, nz_diag *diag, int code, const char *fmt,
@@ -244,6 +314,14 @@ static int fail_node(xml_state *s, nz_diag *diag, int code, const char *fmt,
     va_end(ap);
     nz_position p = node_position(s);
     return nz_diag_set(diag, code, s->r->source, &p, "%s", text);
+}
+
+/* Did the scanner see the whole input and no start tag in it? */
+static bool saw_no_tag(const xml_state *s)
+{
+    if (s->lazy_on)
+        return !s->lazy.off && s->lazy.scan.tags_seen == 0;
+    return !s->scan.off && s->scan.tags_seen == 0;
 }
 
 /* What libxml2 said when xmlTextReaderRead() failed, as a diagnostic. */
@@ -293,8 +371,7 @@ static int parse_failure(xml_state *s, nz_diag *diag)
         code = NZ_EUTF8;
         what = "invalid UTF-8";
     } else if (s->err_code == XML_ERR_DOCUMENT_EMPTY ||
-               (s->err_code == XML_ERR_DOCUMENT_END && !s->scan.off &&
-                s->scan.tags_seen == 0)) {
+               (s->err_code == XML_ERR_DOCUMENT_END && saw_no_tag(s))) {
         /* libxml2's push parser says "Extra content" for a document
          * that never starts its element (the scanner saw no start tag). */
         if (s->err_code == XML_ERR_DOCUMENT_END)
@@ -322,8 +399,13 @@ static int check_depth(xml_state *s, nz_diag *diag)
 
 static int check_size(xml_state *s, nz_diag *diag)
 {
-    long now = xmlTextReaderByteConsumed(s->xr);
     size_t limit = s->r->opts.max_record_bytes;
+    /* libxml2 has consumed at most what it was fed: while that is within
+     * the limit, so is the record, and libxml2 need not be asked. */
+    if (s->record_start >= 0 && s->fed >= (uint64_t)s->record_start &&
+        s->fed - (uint64_t)s->record_start <= limit)
+        return NZ_OK;
+    long now = xmlTextReaderByteConsumed(s->xr);
     if (now > s->record_start && (size_t)(now - s->record_start) > limit)
         return fail_node(s, diag, NZ_ETOOBIG,
                          "record larger than the limit of %zu bytes "
@@ -361,14 +443,14 @@ static int element_attributes(xml_state *s, nz_diag *diag)
 {
     if (xmlTextReaderHasAttributes(s->xr) != 1)
         return NZ_OK;
-    nz_position p = node_position(s);
+    const nz_xml_where *p = node_where(s);
     int rc = NZ_OK;
     while (rc == NZ_OK && xmlTextReaderMoveToNextAttribute(s->xr) == 1) {
         if (s->strip_ns && xmlTextReaderIsNamespaceDecl(s->xr) == 1)
             continue; /* declarations mean nothing once prefixes go */
         const xmlChar *v = xmlTextReaderConstValue(s->xr);
         rc = nz_xml_map_attr(&s->map, element_name(s),
-                             v ? (const char *)v : "", &p, diag);
+                             v ? (const char *)v : "", p, diag);
     }
     xmlTextReaderMoveToElement(s->xr);
     return rc;
@@ -390,9 +472,9 @@ static int expand_nodes(xml_state *s, xmlNodePtr n, int level,
             size_t len = n->content ? strlen((const char *)n->content) : 0;
             rc = spend_entity_budget(s, len, diag);
             if (rc == NZ_OK && len > 0) {
-                nz_position p = node_position(s);
+                const nz_xml_where *p = node_where(s);
                 rc = nz_xml_map_text(&s->map, (const char *)n->content, len,
-                                     &p, diag);
+                                     p, diag);
             }
             break;
         }
@@ -419,8 +501,8 @@ static int expand_nodes(xml_state *s, xmlNodePtr n, int level,
                 xmlFree(qname);
             if (rc != NZ_OK)
                 return rc;
-            nz_position p = node_position(s);
-            rc = nz_xml_map_start(&s->map, &p, diag);
+            const nz_xml_where *p = node_where(s);
+            rc = nz_xml_map_start(&s->map, p, diag);
             for (xmlNsPtr ns = n->nsDef; rc == NZ_OK && ns && !s->strip_ns;
                  ns = ns->next) {
                 xmlChar *built =
@@ -434,7 +516,7 @@ static int expand_nodes(xml_state *s, xmlNodePtr n, int level,
                 rc = nz_xml_map_attr(&s->map,
                                      built ? (const char *)built : "xmlns",
                                      ns->href ? (const char *)ns->href : "",
-                                     &p, diag);
+                                     p, diag);
                 xmlFree(built);
             }
             for (xmlAttrPtr a = n->properties; rc == NZ_OK && a; a = a->next) {
@@ -451,7 +533,7 @@ static int expand_nodes(xml_state *s, xmlNodePtr n, int level,
                 rc = spend_entity_budget(s, vlen, diag);
                 if (rc == NZ_OK)
                     rc = nz_xml_map_attr(&s->map, (const char *)aname,
-                                         v ? (const char *)v : "", &p, diag);
+                                         v ? (const char *)v : "", p, diag);
                 if (aname != a->name)
                     xmlFree(aname);
                 xmlFree(v);
@@ -504,8 +586,8 @@ static int expand_entity(xml_state *s, xmlEntityPtr ent, const char *name,
     size_t len = strlen(text);
     int rc = spend_entity_budget(s, len, diag);
     if (rc == NZ_OK && len > 0) {
-        nz_position p = node_position(s);
-        rc = nz_xml_map_text(&s->map, text, len, &p, diag);
+        const nz_xml_where *p = node_where(s);
+        rc = nz_xml_map_text(&s->map, text, len, p, diag);
     }
     return rc;
 }
@@ -517,9 +599,17 @@ static int element_start(xml_state *s, bool *empty, nz_diag *diag)
 {
     *empty = xmlTextReaderIsEmptyElement(s->xr) == 1;
     const xmlChar *qname = xmlTextReaderConstName(s->xr);
-    s->cur_known = nz_xml_scan_element(&s->scan,
-                                       qname ? (const char *)qname : "",
-                                       &s->cur);
+    const char *q = qname ? (const char *)qname : "";
+    s->elements++;
+    s->texts_after = 0;
+    s->refs_after = 0;
+    if (s->lazy_on) {
+        cur_lazy(s, NZ_XML_NODE_ELEMENT, 0, q);
+    } else {
+        nz_position at;
+        bool known = nz_xml_scan_element(&s->scan, q, &at);
+        cur_eager(s, known, &at);
+    }
     int rc = check_depth(s, diag);
     if (rc != NZ_OK)
         return rc;
@@ -528,11 +618,11 @@ static int element_start(xml_state *s, bool *empty, nz_diag *diag)
     if (nz_xml_names_push(&s->names, name) != NZ_OK)
         return nz_diag_set(diag, NZ_ENOMEM, s->r->source, NULL,
                            "out of memory");
-    nz_position p = node_position(s);
+    const nz_xml_where *p = node_where(s);
     if (s->in_record) {
         rc = check_size(s, diag);
         if (rc == NZ_OK)
-            rc = nz_xml_map_start(&s->map, &p, diag);
+            rc = nz_xml_map_start(&s->map, p, diag);
     } else {
         bool starts = s->record.count ? nz_xml_path_matches(&s->record,
                                                             &s->names)
@@ -543,10 +633,11 @@ static int element_start(xml_state *s, bool *empty, nz_diag *diag)
             return 0;
         }
         s->in_record = true;
+        s->record_ordinal = s->elements;
         s->record_depth = s->names.depth;
         s->record_start = xmlTextReaderByteConsumed(s->xr);
         s->entity_used = 0;
-        rc = nz_xml_map_begin(&s->map, &p, diag);
+        rc = nz_xml_map_begin(&s->map, p, diag);
     }
     if (rc == NZ_OK)
         rc = element_attributes(s, diag);
@@ -586,8 +677,17 @@ static int text_node(xml_state *s, nz_diag *diag)
     if (!v)
         return 0;
     size_t len = strlen((const char *)v);
-    if (s->scan.want_text && has_non_space((const char *)v, len))
-        s->cur_known = nz_xml_scan_text(&s->scan, &s->cur);
+    if (has_non_space((const char *)v, len)) {
+        if (s->lazy_on) {
+            cur_lazy(s, NZ_XML_NODE_TEXT, s->texts_after++, NULL);
+        } else {
+            nz_position at;
+            bool known = nz_xml_scan_text(&s->scan, &at);
+            cur_eager(s, known, &at);
+        }
+    } else if (!s->lazy_on) {
+        cur_eager(s, false, NULL); /* blank: libxml2's line, as always */
+    }
     /* Sizes are checked where elements start and where the record ends;
      * here only for long text, which could otherwise pass a small limit
      * by far before either. */
@@ -596,15 +696,21 @@ static int text_node(xml_state *s, nz_diag *diag)
         if (rc != NZ_OK)
             return rc;
     }
-    nz_position p = node_position(s);
-    return nz_xml_map_text(&s->map, (const char *)v, len, &p, diag);
+    const nz_xml_where *p = node_where(s);
+    return nz_xml_map_text(&s->map, (const char *)v, len, p, diag);
 }
 
 static int entity_reference(xml_state *s, nz_diag *diag)
 {
     if (!s->in_record)
         return 0; /* outside every record its content is never used */
-    s->cur_known = nz_xml_scan_ref(&s->scan, &s->cur);
+    if (s->lazy_on) {
+        cur_lazy(s, NZ_XML_NODE_REF, s->refs_after++, NULL);
+    } else {
+        nz_position at;
+        bool known = nz_xml_scan_ref(&s->scan, &at);
+        cur_eager(s, known, &at);
+    }
     xmlNodePtr node = xmlTextReaderCurrentNode(s->xr);
     const xmlChar *name = xmlTextReaderConstName(s->xr);
     return expand_entity(s, node ? (xmlEntityPtr)node->children : NULL,
@@ -658,12 +764,25 @@ static int read_record(xml_state *s, json_t **out, nz_diag *diag)
             nz_xml_map_reset(&s->map);
             return parse_failure(s, diag);
         }
-        int type = xmlTextReaderNodeType(s->xr);
-        s->cur_known = false;
+        /* xmlTextReaderNodeType() scans every text node to tell text
+         * from whitespace (and walks up for xml:space on blank ones);
+         * the mapping treats all three alike, so text is told from the
+         * node itself. */
+        xmlNodePtr node = xmlTextReaderCurrentNode(s->xr);
+        int type = node && node->type == XML_TEXT_NODE
+                       ? XML_READER_TYPE_TEXT
+                       : xmlTextReaderNodeType(s->xr);
+        s->cur.known = false;
+        s->cur.kind = -1; /* placed by libxml2's line unless set below */
         if (s->skipping) {
             if (type == XML_READER_TYPE_ELEMENT) { /* keep the scanner in step */
-                const xmlChar *q = xmlTextReaderConstName(s->xr);
-                nz_xml_scan_element(&s->scan, q ? (const char *)q : "", &s->cur);
+                s->elements++;
+                if (!s->lazy_on) {
+                    const xmlChar *q = xmlTextReaderConstName(s->xr);
+                    nz_position at;
+                    nz_xml_scan_element(&s->scan, q ? (const char *)q : "",
+                                        &at);
+                }
             }
             /* Depth of the reader counts from 0 at the document element. */
             if (type == XML_READER_TYPE_END_ELEMENT &&
@@ -766,8 +885,18 @@ static int xml_open(nz_reader *r, nz_diag *diag)
     s->map.array_count = s->array_count;
     s->map.keep_positions = (r->opts.flags & NZ_READ_KEEP_POSITIONS) != 0;
     s->map.wrap = s->record.count == 0;
+    s->map.place = place_cb;
+    s->map.place_ctx = s;
+    /* Positions on every node only when asked for; otherwise nodes are
+     * placed when a diagnostic needs them (xml_scan.h, lazy placement). */
+    s->lazy_on = !s->map.keep_positions;
     nz_xml_scan_init(&s->scan);
-    s->scan.want_text = s->map.keep_positions;
+    s->scan.want_text = true;
+    if (s->lazy_on)
+        s->scan.off = true;
+    nz_xml_lazy_init(&s->lazy);
+    if (!s->lazy_on)
+        nz_xml_lazy_free(&s->lazy);
     s->in_prolog = true;
 
     xmlInitParser();
@@ -826,6 +955,7 @@ static void xml_close(nz_reader *r)
     }
     nz_xml_map_free(&s->map);
     nz_xml_scan_free(&s->scan);
+    nz_xml_lazy_free(&s->lazy);
     json_decref(s->shadow);
     nz_xml_names_free(&s->names);
     nz_xml_path_free(&s->record);

@@ -197,6 +197,48 @@ static size_t fast_skip(const nz_xml_scan *s, const unsigned char *p,
     }
 }
 
+/* Bytes count_fast stops at, by what it is looking for. */
+enum { STOP_NAME = 1, STOP_TAG = 2 };
+static const unsigned char stops[256] = {
+    [' '] = STOP_NAME, ['\t'] = STOP_NAME, ['\n'] = STOP_NAME,
+    ['\r'] = STOP_NAME, ['/'] = STOP_NAME, ['>'] = STOP_NAME | STOP_TAG,
+    ['"'] = STOP_TAG,  ['\''] = STOP_TAG,
+};
+
+/* count_only in content: jump over text, whole end tags and start tags
+ * without quoted attribute values (the common case), counting start tags
+ * as the state machine would. Returns where the state machine must take
+ * over (a '<' it does not handle, or the chunk's end); the state is
+ * S_TEXT there. */
+static size_t count_fast(nz_xml_scan *s, const unsigned char *p, size_t i,
+                         size_t n)
+{
+    for (;;) {
+        size_t lt = i < n && p[i] == '<' ? i : find1(p, i, n, '<');
+        if (lt + 1 >= n)
+            return lt; /* no '<', or it ends the chunk */
+        unsigned char c = p[lt + 1];
+        if (c == '/') {
+            size_t gt = find1(p, lt + 2, n, '>');
+            if (gt == n)
+                return lt;
+            i = gt + 1;
+            continue;
+        }
+        if (c == '!' || c == '?')
+            return lt; /* comments, CDATA, DOCTYPE, PIs: the machine */
+        size_t k = lt + 1;
+        while (k < n && !(stops[p[k]] & STOP_NAME))
+            k++;
+        while (k < n && !(stops[p[k]] & STOP_TAG))
+            k++;
+        if (k == n || p[k] != '>')
+            return lt; /* quoted attribute values, or the chunk ends */
+        s->tags_seen++;
+        i = k + 1;
+    }
+}
+
 int nz_xml_scan_feed(nz_xml_scan *s, const unsigned char *p, size_t n)
 {
     if (s->off)
@@ -224,6 +266,14 @@ int nz_xml_scan_feed(nz_xml_scan *s, const unsigned char *p, size_t n)
     if (s->offset + i < 3 && i < n)
         s->bom_broken = true;
     while (i < n && rc == 0) {
+        if (s->count_only && s->state == S_TEXT) {
+            size_t j = count_fast(s, p, i, n);
+            if (j > i) {
+                skip_to(s, p, i, j);
+                i = j;
+                continue;
+            }
+        }
         size_t j = fast_skip(s, p, i, n);
         if (j > i) {
             skip_to(s, p, i, j);
@@ -246,10 +296,11 @@ int nz_xml_scan_feed(nz_xml_scan *s, const unsigned char *p, size_t n)
             } else if (c == '&') {
                 s->state = S_REF;
                 s->ref_len = 0;
-                s->amp_pos = position_at(s, p, &counted, i);
+                if (!s->count_only)
+                    s->amp_pos = position_at(s, p, &counted, i);
             } else if (!is_space(c) && !s->run_has_text) {
                 s->run_has_text = true;
-                if (s->want_text) {
+                if (s->want_text && !s->count_only) {
                     nz_position here = position_at(s, p, &counted, i);
                     rc = push(&s->texts, &here, s->tags_seen);
                 }
@@ -260,11 +311,11 @@ int nz_xml_scan_feed(nz_xml_scan *s, const unsigned char *p, size_t n)
                 bool inline_ref = c == ';' && ref_is_inline(s->ref, s->ref_len);
                 if (inline_ref && !s->run_has_text) {
                     s->run_has_text = true;
-                    if (s->want_text)
+                    if (s->want_text && !s->count_only)
                         rc = push(&s->texts, &s->amp_pos, s->tags_seen);
                 } else if (!inline_ref) {
                     s->run_has_text = false; /* an entity node follows */
-                    if (c == ';')
+                    if (c == ';' && !s->count_only)
                         rc = push(&s->refs, &s->amp_pos, s->tags_seen);
                 }
                 s->state = S_TEXT;
@@ -284,7 +335,7 @@ int nz_xml_scan_feed(nz_xml_scan *s, const unsigned char *p, size_t n)
             } else if (c == '!') {
                 s->state = S_BANG;
             } else {
-                if (lt_index != SIZE_MAX)
+                if (lt_index != SIZE_MAX && !s->count_only)
                     s->lt_pos = position_at(s, p, &counted, lt_index);
                 s->state = S_TAG_NAME;
                 goto again;
@@ -300,7 +351,8 @@ int nz_xml_scan_feed(nz_xml_scan *s, const unsigned char *p, size_t n)
             }
             if (is_space(c) || c == '/' || c == '>') {
                 s->window = (s->window << 8) | c;
-                rc = push(&s->tags, &s->lt_pos, s->hash);
+                if (!s->count_only)
+                    rc = push(&s->tags, &s->lt_pos, s->hash);
                 s->tags_seen++;
                 s->state = S_TAG;
                 goto again;
@@ -349,14 +401,14 @@ int nz_xml_scan_feed(nz_xml_scan *s, const unsigned char *p, size_t n)
             if (ENDS_WITH3(s->window, ']', ']', '>')) {
                 /* The content ended two bytes ago; its first non-space
                  * byte, if it came before the terminator, is its place. */
-                if (s->want_text && s->cdata_text &&
+                if (s->want_text && !s->count_only && s->cdata_text &&
                     s->cdata_pos.offset + 2 < s->offset + i)
                     rc = push(&s->texts, &s->cdata_pos, s->tags_seen);
                 s->state = S_TEXT;
                 s->run_has_text = false;
             } else if (!s->cdata_text && !is_space(c)) {
                 s->cdata_text = true;
-                if (s->want_text)
+                if (s->want_text && !s->count_only)
                     s->cdata_pos = position_at(s, p, &counted, i);
             }
             break;
@@ -394,7 +446,7 @@ int nz_xml_scan_feed(nz_xml_scan *s, const unsigned char *p, size_t n)
         }
         i++;
     }
-    if (s->state == S_LT && lt_index != SIZE_MAX)
+    if (s->state == S_LT && lt_index != SIZE_MAX && !s->count_only)
         s->lt_pos = position_at(s, p, &counted, lt_index); /* chunk ends */
     position_at(s, p, &counted, n);
     s->offset += n;
@@ -455,4 +507,169 @@ bool nz_xml_scan_text(nz_xml_scan *s, nz_position *out)
 bool nz_xml_scan_ref(nz_xml_scan *s, nz_position *out)
 {
     return take_after_tag(s, &s->refs, out);
+}
+
+/* ---- lazy placement ------------------------------------------------- */
+
+/* A checkpoint at most this often: replays then start at most this many
+ * bytes before the record they are about. */
+#define MARK_EVERY ((uint64_t)16 << 10)
+/* Replay in pieces this big, dropping notes not asked for in between, so
+ * a replay holds few notes however long the record. */
+#define REPLAY_PIECE ((size_t)64 << 10)
+
+void nz_xml_lazy_init(nz_xml_lazy *l)
+{
+    memset(l, 0, sizeof *l);
+    nz_xml_scan_init(&l->scan);
+    l->scan.count_only = true;
+}
+
+void nz_xml_lazy_free(nz_xml_lazy *l)
+{
+    nz_free(l->marks);
+    nz_free(l->bytes);
+    memset(l, 0, sizeof *l);
+    l->off = true;
+}
+
+static void lazy_off(nz_xml_lazy *l)
+{
+    nz_xml_lazy_free(l); /* a count_only scanner holds no notes */
+}
+
+/* Forget the bytes and checkpoints no placement can need: those before
+ * the last checkpoint that precedes the start tag of element keep_from.
+ * A checkpoint that has counted at most keep_from - 2 start tags does:
+ * the (keep_from - 1)-th name is not yet complete there, so the
+ * keep_from-th '<' is still ahead. */
+static void lazy_trim(nz_xml_lazy *l, uint64_t keep_from)
+{
+    size_t c = 0;
+    while (c + 1 < l->mark_count &&
+           l->marks[c + 1].tags_seen + 2 <= keep_from)
+        c++;
+    if (c == 0)
+        return;
+    size_t drop = (size_t)(l->marks[c].offset - l->marks[0].offset);
+    if (drop < l->len / 2)
+        return; /* move the bytes only when that halves them */
+    memmove(l->bytes, l->bytes + drop, l->len - drop);
+    l->len -= drop;
+    memmove(l->marks, l->marks + c, (l->mark_count - c) * sizeof *l->marks);
+    l->mark_count -= c;
+}
+
+void nz_xml_lazy_feed(nz_xml_lazy *l, const unsigned char *p, size_t n,
+                      uint64_t keep_from)
+{
+    if (l->off || n == 0)
+        return;
+    lazy_trim(l, keep_from);
+    if (l->mark_count == 0 ||
+        l->scan.offset - l->marks[l->mark_count - 1].offset >= MARK_EVERY) {
+        if (l->mark_count == l->mark_cap) {
+            size_t cap = l->mark_cap ? 2 * l->mark_cap : 16;
+            nz_xml_scan *m = nz_realloc(l->marks, cap * sizeof *m);
+            if (!m) {
+                lazy_off(l);
+                return;
+            }
+            l->marks = m;
+            l->mark_cap = cap;
+        }
+        l->marks[l->mark_count++] = l->scan;
+    }
+    if (n > l->cap - l->len) {
+        size_t cap = l->cap ? l->cap : (size_t)64 << 10;
+        while (cap - l->len < n) {
+            if (cap > SIZE_MAX / 2) {
+                lazy_off(l);
+                return;
+            }
+            cap *= 2;
+        }
+        unsigned char *b = nz_realloc(l->bytes, cap);
+        if (!b) {
+            lazy_off(l);
+            return;
+        }
+        l->bytes = b;
+        l->cap = cap;
+    }
+    memcpy(l->bytes + l->len, p, n);
+    l->len += n;
+    nz_xml_scan_feed(&l->scan, p, n); /* count_only: cannot fail */
+    if (l->scan.off)
+        lazy_off(l); /* UTF-16 or UCS-4 input: no columns at all */
+}
+
+bool nz_xml_lazy_place(const nz_xml_lazy *l, int kind, uint64_t ordinal,
+                       uint64_t seq, const char *qname, nz_position *out)
+{
+    if (l->off || l->mark_count == 0)
+        return false;
+    /* The last checkpoint before the element's start tag (see above). */
+    size_t c = 0;
+    while (c + 1 < l->mark_count && l->marks[c + 1].tags_seen + 2 <= ordinal)
+        c++;
+    const nz_xml_scan *mark = &l->marks[c];
+    nz_xml_scan r = *mark;
+    r.count_only = false;
+    r.want_text = true;
+    memset(&r.tags, 0, sizeof r.tags);
+    memset(&r.texts, 0, sizeof r.texts);
+    memset(&r.refs, 0, sizeof r.refs);
+    uint64_t head_ordinal = mark->tags_seen + 1; /* of r.tags' head */
+    uint64_t skipped = 0;
+    bool found = false;
+    size_t at = (size_t)(mark->offset - l->marks[0].offset);
+    while (at < l->len && !found && !r.off) {
+        size_t piece = l->len - at < REPLAY_PIECE ? l->len - at
+                                                   : REPLAY_PIECE;
+        nz_xml_scan_feed(&r, l->bytes + at, piece);
+        at += piece;
+        if (r.off)
+            break;
+        if (kind == NZ_XML_NODE_ELEMENT) {
+            while (r.tags.count && head_ordinal < ordinal) {
+                drop(&r.tags);
+                head_ordinal++;
+            }
+            const nz_xml_note *t = peek(&r.tags);
+            if (t && head_ordinal == ordinal) {
+                if ((uint32_t)t->tag != nz_xml_scan_hash(qname))
+                    break; /* out of step: no column rather than a wrong one */
+                *out = t->pos;
+                found = true;
+            }
+            while (r.texts.count)
+                drop(&r.texts);
+            while (r.refs.count)
+                drop(&r.refs);
+            continue;
+        }
+        nz_xml_notes *q = kind == NZ_XML_NODE_TEXT ? &r.texts : &r.refs;
+        const nz_xml_note *t;
+        while ((t = peek(q)) != NULL &&
+               (t->tag < ordinal || (t->tag == ordinal && skipped < seq))) {
+            skipped += t->tag == ordinal;
+            drop(q);
+        }
+        if (t && t->tag == ordinal) {
+            *out = t->pos;
+            found = true;
+        } else if (t || r.tags_seen > ordinal) {
+            break; /* past the element's content: there is no such node */
+        }
+        while (r.tags.count)
+            drop(&r.tags);
+        nz_xml_notes *other = q == &r.texts ? &r.refs : &r.texts;
+        while (other->count)
+            drop(other);
+    }
+    nz_free(r.tags.items);
+    nz_free(r.texts.items);
+    nz_free(r.refs.items);
+    return found;
 }

@@ -37,6 +37,8 @@ typedef struct nz_xml_scan {
     bool bom;            /* the input starts with a UTF-8 BOM         */
     bool bom_broken;     /* ... or does not                           */
     bool want_text;      /* note text runs too (set before feeding)   */
+    bool count_only;     /* follow the state and count tags only: no
+                            notes, no positions but the chunk's end   */
     int state;
     char quote;          /* the quote that closes the current literal */
     uint64_t window;     /* the last 8 bytes, for multi-byte markers  */
@@ -82,5 +84,46 @@ bool nz_xml_scan_text(nz_xml_scan *s, nz_position *out);
 
 /* An entity reference node has arrived: where its '&' is. */
 bool nz_xml_scan_ref(nz_xml_scan *s, nz_position *out);
+
+/* ---- lazy placement ------------------------------------------------
+ *
+ * Noting every tag costs about as much as libxml2's own tokenizing, and
+ * positions are needed only for diagnostics unless NZ_READ_KEEP_POSITIONS
+ * is set. So by default the reader runs the scanner in count_only mode
+ * (it jumps from '<' to '>' with memchr, keeping only its state, the tag
+ * count and the line/column at each chunk's end), keeps the input bytes
+ * from a checkpoint (a copy of that state) before the oldest node that may
+ * still be asked about, and places a node on demand by replaying the full
+ * scanner from the checkpoint: the same notes, so the same positions, as
+ * if it had run all along. The bytes kept are the current record's (as
+ * the JSON reader keeps its record in the window) plus a few chunks.
+ */
+
+enum { NZ_XML_NODE_ELEMENT, NZ_XML_NODE_TEXT, NZ_XML_NODE_REF };
+
+typedef struct nz_xml_lazy {
+    nz_xml_scan scan;    /* count_only, fed every byte               */
+    nz_xml_scan *marks;  /* checkpoints, oldest first                */
+    size_t mark_count, mark_cap;
+    unsigned char *bytes; /* the input from marks[0].offset on       */
+    size_t len, cap;
+    bool off;            /* out of memory: nodes are not placed      */
+} nz_xml_lazy;
+
+void nz_xml_lazy_init(nz_xml_lazy *l);
+void nz_xml_lazy_free(nz_xml_lazy *l);
+
+/* The next n bytes of the input. keep_from: the smallest element ordinal
+ * (1 = the document element) that may still be placed, or whose text may
+ * be. Out of memory turns placement off; reading goes on. */
+void nz_xml_lazy_feed(nz_xml_lazy *l, const unsigned char *p, size_t n,
+                      uint64_t keep_from);
+
+/* Where a node is. ELEMENT: the ordinal-th element (qname as written, to
+ * check). TEXT / REF: the (seq+1)-th text run / entity reference after
+ * the ordinal-th element's start tag and before the next one, counting
+ * only runs with a non-space character. false when not known. */
+bool nz_xml_lazy_place(const nz_xml_lazy *l, int kind, uint64_t ordinal,
+                       uint64_t seq, const char *qname, nz_position *out);
 
 #endif
