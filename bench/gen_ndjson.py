@@ -16,7 +16,8 @@ import json
 import random
 import sys
 
-GENERATOR_VERSION = 2  # bump when the output for a given seed changes
+GENERATOR_VERSION = 3  # bump when the output for a given seed changes
+INVALID_RATE = 0.05     # share of records that break bench/gen_schema.py's schema
 
 FIRST = ["Ada", "Grace", "Alan", "Edsger", "Barbara", "Ken", "Dennis",
          "Margaret", "José", "Zoë", "Søren", "Ngozi", "Björn", "Anaïs",
@@ -111,6 +112,37 @@ def _record(rng, n):
     return rec
 
 
+def _break(rng, rec):
+    """Make rec invalid against bench/gen_schema.py's schema in one of many
+    ways, so validators cannot win by short-cutting one keyword. Returns
+    the keyword broken (for the record count only; not written)."""
+    kind = rng.randrange(10)
+    if kind == 0:
+        del rec["type"]                              # required
+    elif kind == 1:
+        rec["id"] = str(rec["id"])                   # type
+    elif kind == 2:
+        rec["amount"]["currency"] = "XBT"            # enum, via $ref
+    elif kind == 3:
+        if rec["items"]:
+            rec["items"][-1]["sku"] = "x-1"          # pattern, in an array
+        else:
+            rec["user"]["locale"] = "english"        # pattern
+    elif kind == 4:
+        rec["user"]["email"] = "user.example.org"    # format: email
+    elif kind == 5:
+        rec["uuid"] = "%s-not-a-uuid" % rec["id"]    # format: uuid
+    elif kind == 6:
+        rec["debug"] = {"trace": True}               # additionalProperties
+    elif kind == 7:
+        rec["coupon"] = 42                           # oneOf: neither branch
+    elif kind == 8:
+        rec["metrics"]["retries"] = -1               # minimum
+    else:
+        rec["created_at"] = "2024-13-45 25:61"       # format: date-time
+    return kind
+
+
 def generate(path, size_bytes, seed):
     """Write records to path until it holds at least size_bytes; return
     (bytes written, record count)."""
@@ -125,7 +157,10 @@ def generate(path, size_bytes, seed):
     with open(path, "wb") as f:
         while written + chunk_bytes < size_bytes:
             enc = escaped if count % 7 == 3 else compact
-            line = (enc.encode(_record(rng, count)) + "\n").encode("utf-8")
+            rec = _record(rng, count)
+            if rng.random() < INVALID_RATE:
+                _break(rng, rec)
+            line = (enc.encode(rec) + "\n").encode("utf-8")
             chunk.append(line)
             chunk_bytes += len(line)
             count += 1
