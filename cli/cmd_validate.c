@@ -80,11 +80,13 @@ void cmd_validate_help(FILE *out)
           "A lenient reading (keywords beside $ref in drafts 4 to 7, which "
           "are\n"
           "ignored there; an unknown $schema) is reported as a warning.\n"
-          "$refs resolve to the bundled meta-schemas, to files beside the "
-          "schema\n"
-          "(relative references), and to what --ref, --ref-dir and "
-          "--ref-map\n"
-          "provide. Nothing is ever fetched from the network.\n"
+          "$refs resolve to the bundled meta-schemas, to files in the "
+          "schema's folder\n"
+          "and below it (relative references), and to what --ref, "
+          "--ref-dir and\n"
+          "--ref-map provide; nothing else is read, and nothing is ever "
+          "fetched\n"
+          "from the network.\n"
           "\n",
           out);
     cli_exit_codes_print(out);
@@ -274,13 +276,47 @@ static void report_schema_diag(nz_diag *d, const nz_reader *schema_reader,
     cli_report_diag(d);
 }
 
+/* The absolute path of the folder holding the schema file. Caller frees. */
+static char *schema_folder(const char *schema)
+{
+    char *abs = realpath(schema, NULL);
+    if (!abs)
+        return NULL;
+    char *slash = strrchr(abs, '/');
+    if (slash == abs)
+        slash[1] = '\0'; /* a schema in / itself */
+    else if (slash)
+        *slash = '\0';
+    return abs;
+}
+
 static int setup_registry(const struct validate_config *cfg, nz_registry *reg)
 {
     nz_diag d;
     nz_diag_clear(&d);
-    /* relative references from the schema file reach files beside it
-     * through its file:// URI */
-    if (nz_registry_map(reg, "file:///", "/", &d) != NZ_OK) {
+    /* Relative references from the schema file reach the files in its
+     * folder (and below) through its file:// URI. Only that folder: a
+     * schema from elsewhere must not read /etc/passwd by naming it; other
+     * folders are opened with --ref-dir or --ref-map. */
+    char *dir = schema_folder(cfg->schema);
+    if (!dir) {
+        cli_report(cfg->schema, "cannot open: %s",
+                   strerror(errno));
+        return CLI_EXIT_SCHEMA;
+    }
+    size_t n = strlen(dir) + sizeof "file:///";
+    char *folder_uri = malloc(n);
+    if (!folder_uri) {
+        free(dir);
+        cli_report("normalize", "out of memory");
+        return CLI_EXIT_INPUT;
+    }
+    snprintf(folder_uri, n, "file://%s%s", dir,
+             dir[strlen(dir) - 1] == '/' ? "" : "/");
+    int mapped = nz_registry_map(reg, folder_uri, dir, &d);
+    free(folder_uri);
+    free(dir);
+    if (mapped != NZ_OK) {
         cli_report_diag(&d);
         return CLI_EXIT_SCHEMA;
     }
