@@ -27,6 +27,8 @@ void nz_flat_free(nz_flat *f)
 /* Append bytes to the key buffer. */
 static int put_key_bytes(nz_flat *f, const char *s, size_t n)
 {
+    if (n == 0)
+        return 0; /* f->keys may still be NULL: no memcpy to it (UB) */
     if (n > f->keys_cap - f->keys_len) {
         size_t cap = f->keys_cap ? f->keys_cap : 256;
         while (cap - f->keys_len < n) {
@@ -155,7 +157,8 @@ static int walk(nz_flat *f, path_buf *p, const json_t *v, bool sort,
                 rc = walk(f, p, json_object_get(v, keys[i]), sort, depth + 1,
                           max_depth);
             p->len = mark;
-            p->s[mark] = '\0';
+            if (p->s) /* NULL when the first path_push failed */
+                p->s[mark] = '\0';
         }
         nz_free((void *)keys);
         return rc;
@@ -169,7 +172,8 @@ static int walk(nz_flat *f, path_buf *p, const json_t *v, bool sort,
         if (rc == 0)
             rc = walk(f, p, member, sort, depth + 1, max_depth);
         p->len = mark;
-        p->s[mark] = '\0';
+        if (p->s) /* NULL when the first path_push failed */
+            p->s[mark] = '\0';
         if (rc)
             break;
     }

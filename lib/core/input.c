@@ -72,6 +72,12 @@ long nz_input_more(nz_input *in)
         return rc;
     unsigned char *dst = in->buf + in->len;
     size_t room = in->cap - in->len;
+    /* One chunk per read, as input.h says: a reader checks its record-size
+     * limit between reads, so a huge record is refused after at most one
+     * chunk past the limit instead of after filling a doubled buffer
+     * (a 100 MB line peaked at 64 MiB of window under the 32 MiB limit). */
+    if (room > NZ_INPUT_CHUNK)
+        room = NZ_INPUT_CHUNK;
     for (;;) {
         size_t got;
         if (in->kind == NZ_INPUT_FD) {

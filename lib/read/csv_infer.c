@@ -54,10 +54,16 @@ static json_t *number_value(const char *s, size_t n, enum number_kind kind,
     if (kind == INTEGER && n == 2 && s[0] == '-' && s[1] == '0')
         return NULL; /* -0 would lose its sign */
     json_error_t e;
+    /* jansson 2.14 leaves the error code unset when its lexer set-up
+     * fails: zeroed, that reads as json_error_unknown. */
+    memset(&e, 0, sizeof e);
     json_t *v = json_loadb(s, n, JSON_DECODE_ANY, &e);
     if (!v) {
-        /* Out of range: the text stays a string. Out of memory: say so. */
-        *fits = json_error_code(&e) == json_error_out_of_memory;
+        /* Out of range: the text stays a string. Anything else is out of
+         * memory (the text has JSON's number grammar, checked above; and
+         * jansson 2.14 reports an allocation failure in its lexer set-up
+         * as json_error_unknown, not json_error_out_of_memory): say so. */
+        *fits = json_error_code(&e) != json_error_numeric_overflow;
         return NULL;
     }
     *fits = true;

@@ -471,6 +471,13 @@ static int feed(nz_reader *r, csv_state *s, size_t n, bool nonascii,
         s->at_field_start = false;
     }
     size_t before = s->nfields;
+    /* libcsv grows its field buffer blk_size bytes at a time (128 by
+     * default): steps as large as the buffer already is make a huge field
+     * cost O(log n) reallocations instead of O(n), which were quadratic
+     * copying where realloc always moves (ASan, valgrind: minutes for a
+     * quote left open over 30 MB of lines). */
+    if (s->parser.entry_size > s->parser.blk_size)
+        csv_set_blk_size(&s->parser, s->parser.entry_size);
     if (csv_parse(&s->parser, t, n, on_field, on_row, s) != n ||
         s->cb_nomem)
         return parser_error(r, s, diag);

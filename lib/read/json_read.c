@@ -309,6 +309,12 @@ static int parse_error(nz_reader *r, json_state *s, nz_diag *diag,
     if (nul)
         return fail_at(r, s, diag, NZ_ENUL, base + (size_t)(nul - t),
                        "NUL byte (0x00) in input");
+    /* jansson fills the text of every error it finds in the input; an
+     * empty one comes from an allocation that failed inside jansson (2.14
+     * reports those as json_error_unknown or invalid_syntax). */
+    if (e->text[0] == '\0')
+        return nz_diag_set(diag, NZ_ENOMEM, r->source, NULL,
+                           "out of memory while parsing a record");
     switch (json_error_code(e)) {
     case json_error_invalid_utf8: {
         size_t bad = nz_utf8_first_invalid(t, len);

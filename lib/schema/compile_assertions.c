@@ -62,7 +62,10 @@ static int type_kw(nz_kwctx *k)
                              "'type' must be a type name or an array of type "
                              "names, got %s",
                              txt ? txt : "?");
-        free(txt);
+        /* jansson's allocator, which the application may have replaced */
+        json_free_t jfree;
+        json_get_alloc_funcs(NULL, &jfree);
+        jfree(txt);
         return rc;
     }
     nz_op *op = nz_kw_add_op(k, NZ_OP_TYPE, "type", v);

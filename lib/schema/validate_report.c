@@ -115,16 +115,18 @@ void nz_vr_fail(vctx *c, const nz_node *n, const nz_op *op,
         c->stop = true;
 }
 
-/* A short rendering of a value for messages ("0", "\"abc\"", "{...}"). */
-static void show(const json_t *v, char *buf, size_t size)
+/* A short rendering of a value for messages ("0", "\"abc\"", "{...}").
+ * NZ_ENOMEM when it cannot be rendered: the caller fails the validation
+ * rather than report a message with a hole in it. */
+static int show(const json_t *v, char *buf, size_t size)
 {
     if (json_is_object(v)) {
         snprintf(buf, size, "an object");
-        return;
+        return 0;
     }
     if (json_is_array(v)) {
         snprintf(buf, size, "an array");
-        return;
+        return 0;
     }
     if (json_is_real(v)) {
         /* the shortest text that reads back the same, as it was written */
@@ -136,18 +138,20 @@ static void show(const json_t *v, char *buf, size_t size)
         }
         if (!strpbrk(buf, ".en") && strlen(buf) + 2 < size)
             strcat(buf, ".0");
-        return;
+        return 0;
     }
     char *t = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
-    if (!t) {
-        snprintf(buf, size, "?");
-        return;
-    }
+    if (!t)
+        return NZ_ENOMEM;
     if (strlen(t) > 60)
         snprintf(buf, size, "%.57s...", t);
     else
         snprintf(buf, size, "%s", t);
-    free(t);
+    /* jansson's allocator, which the application may have replaced */
+    json_free_t jfree;
+    json_get_alloc_funcs(NULL, &jfree);
+    jfree(t);
+    return 0;
 }
 
 /* nz_vr_fail() with up to two values rendered by show() into the message (fmt
@@ -163,9 +167,11 @@ void nz_vr_fail_shown(vctx *c, const nz_node *n, const nz_op *op,
     if (!c->collect || c->stop)
         return;
     char a[96], b[96];
-    show(v1, a, sizeof a);
-    if (v2)
-        show(v2, b, sizeof b);
+    if (show(v1, a, sizeof a) != 0 || (v2 && show(v2, b, sizeof b) != 0)) {
+        c->fatal = NZ_ENOMEM;
+        c->stop = true;
+        return;
+    }
     nz_vr_fail(c, n, op, inst, ip, kp, fmt, a, v2 ? b : "");
 }
 

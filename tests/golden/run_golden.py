@@ -5,15 +5,21 @@
 
 Every sub-folder of an AREA_DIR (testdata/json, ...) is one case:
 
-    input   the bytes to convert (required)
-    flags   arguments after `normalize convert`, split like a shell does;
+    input   the bytes to convert (required; may be made by `generate`)
+    command the subcommand to run (`convert` when absent, or `validate`)
+    generate  a Python script that writes `input` (and any other file the
+            case needs): large hostile inputs are made at run time, never
+            committed. The case then runs in a temporary copy of its
+            folder, removed afterwards.
+    flags   arguments after `normalize COMMAND`, split like a shell does;
             a lone `-` among them feeds `input` on standard input
             (the source name in messages is then `<stdin>`)
     output  the exact expected standard output; without it, standard
             output must be empty
     error   first line `LINE COLUMN`, then the message: the first line of
             standard error must be `input:LINE:COLUMN: error: MESSAGE`
-    stderr  the exact expected standard error (all of it)
+    stderr  the exact expected standard error (all of it); @CASEDIR@
+            stands for the absolute path of the folder the case runs in
     exit    the expected exit status (default: 2 with `error`, else 0)
 
 With neither `error` nor `stderr`, standard error must be empty. The CLI
@@ -22,11 +28,15 @@ argument. NORMALIZE_WRAPPER (e.g. "valgrind --error-exitcode=99 -q")
 is put in front of the command. Standard library only.
 """
 
+import contextlib
 import difflib
 import os
+import resource
 import shlex
+import shutil
 import subprocess
 import sys
+import tempfile
 
 TIMEOUT_SECONDS = 120
 
@@ -85,6 +95,10 @@ class Case:
             self.problems.append("`flags` cannot be split: %s" % e)
             self.flags = []
         self.use_stdin = "-" in self.flags
+        command = opt("command")
+        self.command = command.decode("utf-8").strip() if command else "convert"
+        if self.command not in ("convert", "validate"):
+            self.problems.append("`command` must be convert or validate")
         self.output = opt("output")
         self.stderr = opt("stderr")
         self.error = None
@@ -118,7 +132,7 @@ def run_case(command, case):
     """Return a list of failure reasons (empty when the case passes)."""
     if case.problems:
         return case.problems
-    args = command + ["convert"] + case.flags
+    args = command + [case.command] + case.flags
     if not case.use_stdin:
         args.append("input")
     stdin_data = read_bytes(os.path.join(case.path, "input")) \
@@ -144,8 +158,12 @@ def run_case(command, case):
             else "stdout should be empty"
         failures.append(what + "\n" + diff(expected_out, proc.stdout))
 
-    if case.stderr is not None and proc.stderr != case.stderr:
-        failures.append("stderr differs\n" + diff(case.stderr, proc.stderr))
+    if case.stderr is not None:
+        expected_err = case.stderr.replace(
+            b"@CASEDIR@", os.path.abspath(case.path).encode())
+        if proc.stderr != expected_err:
+            failures.append("stderr differs\n" + diff(expected_err,
+                                                      proc.stderr))
     if case.error is not None:
         first = proc.stderr.split(b"\n", 1)[0].decode("utf-8",
                                                       "backslashreplace")
@@ -155,6 +173,40 @@ def run_case(command, case):
     if case.stderr is None and case.error is None and proc.stderr:
         failures.append("stderr should be empty\n" + diff(b"", proc.stderr))
     return failures
+
+
+GENERATOR_MEMORY = 2 << 30
+
+
+def limit_generator():
+    """A `generate` script gets 2 GiB of address space: a runaway one fails
+    alone instead of pushing the machine into the OOM killer."""
+    resource.setrlimit(resource.RLIMIT_AS,
+                       (GENERATOR_MEMORY, GENERATOR_MEMORY))
+
+
+@contextlib.contextmanager
+def prepared(path):
+    """The folder to run the case in: the case's own, or, when it has a
+    `generate` script, a temporary copy where that script has run. Yields
+    (folder, problem); problem is None or why the generation failed."""
+    if not os.path.isfile(os.path.join(path, "generate")):
+        yield path, None
+        return
+    work = tempfile.mkdtemp(prefix="golden-")
+    try:
+        shutil.copytree(path, work, dirs_exist_ok=True)
+        proc = subprocess.run([sys.executable, "generate"], cwd=work,
+                              preexec_fn=limit_generator,
+                              stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, timeout=TIMEOUT_SECONDS)
+        problem = None
+        if proc.returncode != 0:
+            problem = "`generate` failed: " + proc.stderr.decode(
+                "utf-8", "backslashreplace")
+        yield work, problem
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def main(argv):
@@ -177,7 +229,9 @@ def main(argv):
             path = os.path.join(area, name)
             if name.startswith(".") or not os.path.isdir(path):
                 continue
-            failures = run_case(command, Case(path))
+            with prepared(path) as (work, problem):
+                failures = [problem] if problem else \
+                    run_case(command, Case(work))
             if failures:
                 failed += 1
                 print("FAIL %s/%s: %s" % (area_name, name,
