@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/strbuf.h"
 
 void nz_uri_split(const char *s, nz_uri_parts *p)
 {
@@ -57,36 +58,10 @@ bool nz_uri_is_absolute(const char *s)
     return p.scheme_len > 0;
 }
 
-/* A growable output buffer; on allocation failure `failed` sticks. */
-typedef struct sbuf {
-    char *s;
-    size_t len, cap;
-    bool failed;
-} sbuf;
-
-static void sb_add(sbuf *b, const char *s, size_t n)
-{
-    if (b->failed)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t nc = (b->len + n + 1) * 2;
-        char *ns = nz_realloc(b->s, nc);
-        if (!ns) {
-            b->failed = true;
-            return;
-        }
-        b->s = ns;
-        b->cap = nc;
-    }
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = '\0';
-}
-
 /* §5.2.4 remove_dot_segments, on in[0..n), appended to out. */
-static void remove_dots(sbuf *out, const char *in, size_t n)
+static void remove_dots(nz_strbuf *out, const char *in, size_t n)
 {
-    sbuf o = {0};
+    nz_strbuf o = {0};
     size_t i = 0;
     while (i < n) {
         const char *r = in + i;
@@ -98,7 +73,7 @@ static void remove_dots(sbuf *out, const char *in, size_t n)
         } else if (left >= 3 && memcmp(r, "/./", 3) == 0) {
             i += 2;
         } else if (left == 2 && memcmp(r, "/.", 2) == 0) {
-            sb_add(&o, "/", 1);
+            nz_strbuf_add(&o, "/", 1);
             i += 2;
         } else if ((left >= 4 && memcmp(r, "/../", 4) == 0) ||
                    (left == 3 && memcmp(r, "/..", 3) == 0)) {
@@ -110,7 +85,7 @@ static void remove_dots(sbuf *out, const char *in, size_t n)
             if (o.s)
                 o.s[o.len] = '\0';
             if (left == 3) {
-                sb_add(&o, "/", 1);
+                nz_strbuf_add(&o, "/", 1);
                 i += 3;
             } else {
                 i += 3;
@@ -122,22 +97,22 @@ static void remove_dots(sbuf *out, const char *in, size_t n)
             size_t j = (r[0] == '/') ? 1 : 0;
             while (j < left && r[j] != '/')
                 j++;
-            sb_add(&o, r, j);
+            nz_strbuf_add(&o, r, j);
             i += j;
         }
     }
     if (o.failed)
         out->failed = true;
     else if (o.len)
-        sb_add(out, o.s, o.len);
+        nz_strbuf_add(out, o.s, o.len);
     nz_free(o.s);
 }
 
 /* Scheme and host are case-insensitive (§6.2.2.1): write them lower-case. */
-static void add_lower(sbuf *b, const char *s, size_t n)
+static void add_lower(nz_strbuf *b, const char *s, size_t n)
 {
     size_t start = b->len;
-    sb_add(b, s, n);
+    nz_strbuf_add(b, s, n);
     if (!b->failed)
         for (size_t i = start; i < b->len; i++)
             b->s[i] = (char)tolower((unsigned char)b->s[i]);
@@ -148,9 +123,9 @@ char *nz_uri_resolve(const char *base, const char *ref)
     nz_uri_parts r, b;
     nz_uri_split(ref, &r);
     nz_uri_split(base ? base : "", &b);
-    sbuf out = {0};
+    nz_strbuf out = {0};
     const nz_uri_parts *auth_from, *query_from = &r;
-    sbuf path = {0};
+    nz_strbuf path = {0};
 
     if (r.scheme_len) {
         auth_from = &r;
@@ -162,23 +137,23 @@ char *nz_uri_resolve(const char *base, const char *ref)
         } else {
             auth_from = &b;
             if (r.path_len == 0) {
-                sb_add(&path, b.path, b.path_len);
+                nz_strbuf_add(&path, b.path, b.path_len);
                 if (!r.has_query)
                     query_from = &b;
             } else if (r.path[0] == '/') {
                 remove_dots(&path, r.path, r.path_len);
             } else {
                 /* §5.2.3 merge */
-                sbuf m = {0};
+                nz_strbuf m = {0};
                 if (b.has_authority && b.path_len == 0) {
-                    sb_add(&m, "/", 1);
+                    nz_strbuf_add(&m, "/", 1);
                 } else {
                     size_t k = b.path_len;
                     while (k > 0 && b.path[k - 1] != '/')
                         k--;
-                    sb_add(&m, b.path, k);
+                    nz_strbuf_add(&m, b.path, k);
                 }
-                sb_add(&m, r.path, r.path_len);
+                nz_strbuf_add(&m, r.path, r.path_len);
                 if (m.failed)
                     path.failed = true;
                 else if (m.s)
@@ -190,32 +165,32 @@ char *nz_uri_resolve(const char *base, const char *ref)
     const nz_uri_parts *scheme_from = r.scheme_len ? &r : &b;
     if (scheme_from->scheme_len) {
         add_lower(&out, scheme_from->scheme, scheme_from->scheme_len);
-        sb_add(&out, ":", 1);
+        nz_strbuf_add(&out, ":", 1);
     }
     if (auth_from->has_authority) {
-        sb_add(&out, "//", 2);
+        nz_strbuf_add(&out, "//", 2);
         /* lower-case the host, not the userinfo */
         const char *a = auth_from->authority;
         size_t an = auth_from->authority_len;
         const char *at = memchr(a, '@', an);
         size_t ui = at ? (size_t)(at - a) + 1 : 0;
-        sb_add(&out, a, ui);
+        nz_strbuf_add(&out, a, ui);
         add_lower(&out, a + ui, an - ui);
     }
     if (path.failed)
         out.failed = true;
     else if (path.len)
-        sb_add(&out, path.s, path.len);
+        nz_strbuf_add(&out, path.s, path.len);
     nz_free(path.s);
     if (query_from->has_query) {
-        sb_add(&out, "?", 1);
-        sb_add(&out, query_from->query, query_from->query_len);
+        nz_strbuf_add(&out, "?", 1);
+        nz_strbuf_add(&out, query_from->query, query_from->query_len);
     }
     if (r.has_fragment) {
-        sb_add(&out, "#", 1);
-        sb_add(&out, r.fragment, r.fragment_len);
+        nz_strbuf_add(&out, "#", 1);
+        nz_strbuf_add(&out, r.fragment, r.fragment_len);
     }
-    sb_add(&out, "", 0);
+    nz_strbuf_add(&out, "", 0);
     if (out.failed) {
         nz_free(out.s);
         return NULL;

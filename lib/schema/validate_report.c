@@ -8,54 +8,31 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/strbuf.h"
 #include "schema/validate_impl.h"
 
-typedef struct strbuf {
-    char *s;
-    size_t len, cap;
-    bool failed;
-} strbuf;
 
-static void sb_add(strbuf *b, const char *s, size_t n)
+static void sb_token(nz_strbuf *b, const char *s, size_t n)
 {
-    if (b->failed)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t nc = (b->len + n + 1) * 2;
-        char *ns = nz_realloc(b->s, nc);
-        if (!ns) {
-            b->failed = true;
-            return;
-        }
-        b->s = ns;
-        b->cap = nc;
-    }
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = '\0';
-}
-
-static void sb_token(strbuf *b, const char *s, size_t n)
-{
-    sb_add(b, "/", 1);
+    nz_strbuf_add(b, "/", 1);
     for (size_t i = 0; i < n; i++) {
         if (s[i] == '~')
-            sb_add(b, "~0", 2);
+            nz_strbuf_add(b, "~0", 2);
         else if (s[i] == '/')
-            sb_add(b, "~1", 2);
+            nz_strbuf_add(b, "~1", 2);
         else
-            sb_add(b, s + i, 1);
+            nz_strbuf_add(b, s + i, 1);
     }
 }
 
-static void sb_index(strbuf *b, size_t i)
+static void sb_index(nz_strbuf *b, size_t i)
 {
     char t[32];
     int n = snprintf(t, sizeof t, "/%zu", i);
-    sb_add(b, t, (size_t)n);
+    nz_strbuf_add(b, t, (size_t)n);
 }
 
-static void ipath_build(strbuf *b, const ipath *p)
+static void ipath_build(nz_strbuf *b, const ipath *p)
 {
     if (!p)
         return;
@@ -66,7 +43,7 @@ static void ipath_build(strbuf *b, const ipath *p)
         sb_index(b, p->idx);
 }
 
-static void kpath_build(strbuf *b, const kpath *p)
+static void kpath_build(nz_strbuf *b, const kpath *p)
 {
     if (!p)
         return;
@@ -89,17 +66,17 @@ void nz_vr_fail(vctx *c, const nz_node *n, const nz_op *op,
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    strbuf il = {0}, kl = {0}, al = {0};
-    sb_add(&il, "", 0);
+    nz_strbuf il = {0}, kl = {0}, al = {0};
+    nz_strbuf_add(&il, "", 0);
     kpath_build(&kl, kp);
     const char *kw = op ? op->keyword : "false";
     if (op)
         sb_token(&kl, kw, strlen(kw));
-    sb_add(&kl, "", 0);
+    nz_strbuf_add(&kl, "", 0);
     ipath_build(&il, ip);
-    sb_add(&al, n->location, strlen(n->location));
+    nz_strbuf_add(&al, n->location, strlen(n->location));
     if (!strchr(n->location, '#'))
-        sb_add(&al, "#", 1);
+        nz_strbuf_add(&al, "#", 1);
     if (op)
         sb_token(&al, kw, strlen(kw));
     int rc = NZ_ENOMEM;
