@@ -4,6 +4,7 @@
 #include "schema/compile.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -673,4 +674,25 @@ done:
     nz_free(abs);
     nz_free(doc);
     return rc;
+}
+
+bool nz_json_count(const json_t *v, size_t *out)
+{
+    if (json_is_integer(v) && json_integer_value(v) >= 0) {
+        *out = (size_t)json_integer_value(v);
+        return true;
+    }
+    if (!json_is_real(v) || !(json_real_value(v) >= 0))
+        return false;
+    double d = json_real_value(v);
+    /* Casting a double beyond the target range is undefined: compare
+     * first. (double)SIZE_MAX + 1 is exactly 2^64 (or 2^32). */
+    if (d >= (double)SIZE_MAX + 1.0) {
+        *out = SIZE_MAX;
+        return true;
+    }
+    if (d != (double)(size_t)d)
+        return false;
+    *out = (size_t)d;
+    return true;
 }

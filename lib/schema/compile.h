@@ -195,6 +195,12 @@ typedef struct nz_kwctx {
     size_t nops, capops;
 } nz_kwctx;
 
+/* A count keyword's value (minLength, maxItems, minContains, ...): a
+ * non-negative integer, written as an integer or as an integral real
+ * (2.0). Counts beyond size_t (4.1e22) become SIZE_MAX, which no string,
+ * array or object can reach. Returns false for anything else. */
+bool nz_json_count(const json_t *v, size_t *out);
+
 nz_op *nz_kw_add_op(nz_kwctx *k, nz_op_kind kind, const char *keyword,
                     const json_t *value);
 /* Compile the subschema at json_pointer location loc + "/" + a [+ "/" + b]. */

@@ -238,14 +238,8 @@ static int count_kw(nz_kwctx *k, const char *kw, size_t *out, bool *present)
     *present = false;
     if (!v)
         return NZ_OK;
-    if (json_is_integer(v) && json_integer_value(v) >= 0) {
-        *out = (size_t)json_integer_value(v);
-    } else if (json_is_real(v) && json_real_value(v) >= 0 &&
-               json_real_value(v) == (double)(size_t)json_real_value(v)) {
-        *out = (size_t)json_real_value(v);
-    } else {
+    if (!nz_json_count(v, out))
         return nz_kw_error(k, kw, "'%s' must be a non-negative integer", kw);
-    }
     *present = true;
     return NZ_OK;
 }

@@ -153,12 +153,7 @@ static int count_kw(nz_kwctx *k, const char *kw, nz_op_kind kind)
     if (!v)
         return NZ_OK;
     size_t n;
-    if (json_is_integer(v) && json_integer_value(v) >= 0)
-        n = (size_t)json_integer_value(v);
-    else if (json_is_real(v) && json_real_value(v) >= 0 &&
-             json_real_value(v) == (double)(size_t)json_real_value(v))
-        n = (size_t)json_real_value(v);
-    else
+    if (!nz_json_count(v, &n))
         return nz_kw_error(k, kw, "'%s' must be a non-negative integer", kw);
     nz_op *op = nz_kw_add_op(k, kind, kw, v);
     if (!op)
