@@ -15,6 +15,8 @@
 
 #include <cmocka.h>
 
+#include "pipe_feed.h"
+
 #include "normalize/normalize.h"
 #include "read/reader_impl.h" /* white-box: the input window's capacity */
 
@@ -36,34 +38,6 @@ static size_t scaled(size_t bytes)
     return bytes;
 }
 
-/* Start a child that writes `n` bytes of `data` into a pipe in pieces of
- * `piece` bytes; returns the read end. */
-static int feed(const char *data, size_t n, size_t piece, pid_t *child)
-{
-    int fds[2];
-    assert_int_equal(pipe(fds), 0);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        close(fds[0]);
-        for (size_t off = 0; off < n; off += piece) {
-            size_t len = n - off < piece ? n - off : piece;
-            if (write(fds[1], data + off, len) != (ssize_t)len)
-                _exit(1);
-        }
-        _exit(0);
-    }
-    close(fds[1]);
-    *child = pid;
-    return fds[0];
-}
-
-static void reap(pid_t pid)
-{
-    int status;
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    assert_true(WIFEXITED(status));
-}
 
 /* Every record (and error code) as one line, for comparing two reads. */
 static char *summary(nz_reader *r)

@@ -21,6 +21,8 @@
 
 #include <cmocka.h>
 
+#include "pipe_feed.h"
+
 #include "normalize/normalize.h"
 #include "read/reader_impl.h" /* white-box: the input window's capacity */
 
@@ -552,32 +554,6 @@ static void xml_positions_exact_columns(void **state)
 
 /* ---- streaming through a pipe ---------------------------------------- */
 
-static int feed(const char *data, size_t n, size_t piece, pid_t *child)
-{
-    int fds[2];
-    assert_int_equal(pipe(fds), 0);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        close(fds[0]);
-        for (size_t off = 0; off < n; off += piece) {
-            size_t len = n - off < piece ? n - off : piece;
-            if (write(fds[1], data + off, len) != (ssize_t)len)
-                _exit(1);
-        }
-        _exit(0);
-    }
-    close(fds[1]);
-    *child = pid;
-    return fds[0];
-}
-
-static void reap(pid_t pid)
-{
-    int status;
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    assert_true(WIFEXITED(status));
-}
 
 static void xml_stream_memory_bounded_by_record(void **state)
 {

@@ -17,6 +17,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "pipe_feed.h"
 #if defined(__has_include)
 #if __has_include(<valgrind/valgrind.h>)
 #include <valgrind/valgrind.h>
@@ -700,32 +702,6 @@ static void tree_allocation_failures_are_clean_errors(void **state)
 
 /* ---- streaming ---------------------------------------------------------- */
 
-static int feed(const char *data, size_t n, size_t piece, pid_t *child)
-{
-    int fds[2];
-    assert_int_equal(pipe(fds), 0);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        close(fds[0]);
-        for (size_t off = 0; off < n; off += piece) {
-            size_t len = n - off < piece ? n - off : piece;
-            if (write(fds[1], data + off, len) != (ssize_t)len)
-                _exit(1);
-        }
-        _exit(0);
-    }
-    close(fds[1]);
-    *child = pid;
-    return fds[0];
-}
-
-static void reap(pid_t pid)
-{
-    int status;
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    assert_true(WIFEXITED(status));
-}
 
 static void stream_memory_bounded_by_document(void **state)
 {
