@@ -12,7 +12,7 @@ build_dir=build
 # Debian packages the build and the test suites use. jq is here because the
 # benchmark compares against it; other peers are bench/run's business.
 packages=(gcc clang meson ninja-build pkg-config python3 libjansson-dev
-          libcmocka-dev valgrind jq libpcre2-dev libidn2-dev
+          libcmocka-dev valgrind jq libpcre2-dev libidn2-dev libxxhash-dev
           libcsv-dev miller libyaml-dev libxml2-dev)
 
 is_installed() {

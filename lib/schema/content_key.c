@@ -10,6 +10,10 @@
 
 #include <string.h>
 
+/* Header-only use of libxxhash: short keys hash without a call. */
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 #include "core/alloc.h"
 #include "normalize/error.h"
 
@@ -60,55 +64,17 @@ static uint64_t absorb(uint64_t h, uint64_t w)
     return rotl64(h, 27) * 5 + K_GOLDEN;
 }
 
-static uint64_t load32(const unsigned char *p)
-{
-    uint32_t w;
-    memcpy(&w, p, 4); /* memcpy: no unaligned or aliasing trouble */
-    return w;
-}
-
-static uint64_t load64(const unsigned char *p)
-{
-    uint64_t w;
-    memcpy(&w, p, 8);
-    return w;
-}
-
-/* Inlined into the walk: every key and string goes through it, so it has
- * no loop and no final mix (its callers mix once per member or element; a
- * mix is most of the cost of hashing a short key).
- *
- * Strings are read with whole loads that may overlap (the length is in
- * the seed, so no two inputs share a reading): up to 32 bytes all of it,
- * longer ones (descriptions, $comment, URIs) the first and last 16 bytes.
- * The hash only picks a bucket; the cache confirms every match by
- * comparing content, so sampling costs nothing in correctness and keeps a
- * hit's cost independent of how much prose a schema carries. */
+/* Every key and string goes through here: XXH3 (libxxhash), inlined, is
+ * among the fastest hashes for short inputs and reads long ones at memory
+ * speed; its result is already well mixed. */
 static inline uint64_t hash_bytes(const void *data, size_t n, uint64_t seed)
 {
-    const unsigned char *p = data;
-    uint64_t h = seed ^ ((uint64_t)n * K_GOLDEN);
-    if (n > 16) {
-        h = absorb(h, load64(p));
-        h = absorb(h, load64(p + 8));
-        h = absorb(h, load64(p + n - 16));
-        return absorb(h, load64(p + n - 8));
-    }
-    if (n >= 8) {
-        h = absorb(h, load64(p));
-        return absorb(h, load64(p + n - 8));
-    }
-    if (n >= 4)
-        return absorb(h, load32(p) | load32(p + n - 4) << 32);
-    if (n > 0)
-        return absorb(h, (uint64_t)p[0] | (uint64_t)p[n / 2] << 8 |
-                             (uint64_t)p[n - 1] << 16);
-    return h;
+    return XXH3_64bits_withSeed(data, n, seed);
 }
 
 uint64_t nz_hash_bytes(const void *data, size_t n, uint64_t seed)
 {
-    return nz_hash_mix64(hash_bytes(data, n, seed));
+    return hash_bytes(data, n, seed);
 }
 
 /* ---- key building ---------------------------------------------------------- */
