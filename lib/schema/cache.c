@@ -36,6 +36,7 @@
 #include "core/diag_set.h"
 #include "normalize/error.h"
 #include "normalize/schema.h"
+#include "schema/cache_impl.h"
 #include "schema/content_key.h"
 #include "schema/uri.h"
 
@@ -48,47 +49,6 @@
  * produces deeper trees than this. */
 #define MAX_KEY_DEPTH 2048
 
-/* The options that make two compiles of the same content differ. */
-typedef struct key_opts {
-    int dialect; /* AUTO normalised to 2020-12, which it means */
-    unsigned flags;
-    uint64_t match_limit;
-    uint64_t depth_limit;
-    const char *base_uri; /* borrowed in lookups, owned in entries */
-} key_opts;
-
-typedef struct entry entry;
-struct entry {
-    entry *newer, *older; /* LRU list: cache->newest ... cache->oldest */
-    entry *key_next;      /* chain in the content-key table            */
-    entry *id_next;       /* chain in the $id table (when id != NULL)  */
-    uint64_t key_hash;
-    uint64_t id_hash;
-    uint64_t last_used; /* tick of the last hit: newest of equal $ids */
-    unsigned char *key; /* content key bytes (content_key.h)           */
-    size_t key_len;
-    json_t *schema;     /* private deep copy, for other member orders  */
-    key_opts opts;      /* base_uri owned                              */
-    char *id;           /* root $id without an empty fragment, or NULL */
-    size_t id_len;
-    nz_schema *compiled; /* the cache's own reference                 */
-    size_t bytes;        /* nz_schema_size(compiled)                  */
-};
-
-struct nz_cache {
-    /* A pointer so that nz_cache_stats_get() can lock through a const
-     * cache without casting the const away. */
-    pthread_mutex_t *lock;
-    size_t max_entries;
-    size_t max_bytes;
-    entry **key_table; /* nbuckets chains each; nbuckets a power of 2 */
-    entry **id_table;
-    size_t nbuckets;
-    entry *newest, *oldest;
-    uint64_t tick;
-    nz_cache_stats stats; /* entries and bytes kept current */
-};
-
 /* ---- helpers ------------------------------------------------------------- */
 
 static uint64_t now_ns(void)
@@ -99,7 +59,7 @@ static uint64_t now_ns(void)
     return (uint64_t)ts.tv_sec * UINT64_C(1000000000) + (uint64_t)ts.tv_nsec;
 }
 
-static void key_opts_from(key_opts *k, const nz_schema_options *o)
+void nz_cache_key_opts_from(cache_key_opts *k, const nz_schema_options *o)
 {
     nz_schema_options defaults;
     if (!o) {
@@ -114,7 +74,7 @@ static void key_opts_from(key_opts *k, const nz_schema_options *o)
     k->base_uri = o->base_uri;
 }
 
-static uint64_t key_opts_hash(const key_opts *k)
+uint64_t nz_cache_key_opts_hash(const cache_key_opts *k)
 {
     uint64_t h = nz_hash_mix64((uint64_t)(unsigned)k->dialect ^
                                ((uint64_t)k->flags << 32));
@@ -125,7 +85,7 @@ static uint64_t key_opts_hash(const key_opts *k)
     return h;
 }
 
-static bool key_opts_equal(const key_opts *a, const key_opts *b)
+bool nz_cache_key_opts_equal(const cache_key_opts *a, const cache_key_opts *b)
 {
     if (a->dialect != b->dialect || a->flags != b->flags ||
         a->match_limit != b->match_limit || a->depth_limit != b->depth_limit)
@@ -166,7 +126,7 @@ static const char *root_id(const json_t *schema, const nz_schema *compiled)
     return id;
 }
 
-static void entry_free(entry *e)
+static void entry_free(cache_entry *e)
 {
     if (!e)
         return;
@@ -175,12 +135,13 @@ static void entry_free(entry *e)
     nz_free(e->key);
     nz_free((void *)(uintptr_t)e->opts.base_uri);
     nz_free(e->id);
+    nz_cache_text_free(e);
     nz_free(e);
 }
 
 /* ---- tables and LRU list (lock held) ------------------------------------ */
 
-static bool same_content(const entry *e, const nz_content_key *key,
+static bool same_content(const cache_entry *e, const nz_content_key *key,
                          const json_t *schema)
 {
     if (e->key_len == key->len && memcmp(e->key, key->bytes, key->len) == 0)
@@ -190,19 +151,19 @@ static bool same_content(const entry *e, const nz_content_key *key,
     return nz_json_content_equal(e->schema, schema, MAX_KEY_DEPTH);
 }
 
-static entry *find_key(const nz_cache *c, uint64_t hash, const key_opts *k,
+static cache_entry *find_key(const nz_cache *c, uint64_t hash, const cache_key_opts *k,
                        const nz_content_key *key, const json_t *schema)
 {
-    for (entry *e = c->key_table[hash & (c->nbuckets - 1)]; e;
+    for (cache_entry *e = c->key_table[hash & (c->nbuckets - 1)]; e;
          e = e->key_next) {
-        if (e->key_hash == hash && key_opts_equal(&e->opts, k) &&
+        if (e->key_hash == hash && nz_cache_key_opts_equal(&e->opts, k) &&
             same_content(e, key, schema))
             return e;
     }
     return NULL;
 }
 
-static void lru_unlink(nz_cache *c, entry *e)
+static void lru_unlink(nz_cache *c, cache_entry *e)
 {
     if (e->newer)
         e->newer->older = e->older;
@@ -215,7 +176,7 @@ static void lru_unlink(nz_cache *c, entry *e)
     e->newer = e->older = NULL;
 }
 
-static void lru_push_newest(nz_cache *c, entry *e)
+static void lru_push_newest(nz_cache *c, cache_entry *e)
 {
     e->newer = NULL;
     e->older = c->newest;
@@ -226,7 +187,7 @@ static void lru_push_newest(nz_cache *c, entry *e)
         c->oldest = e;
 }
 
-static void touch(nz_cache *c, entry *e)
+void nz_cache_touch(nz_cache *c, cache_entry *e)
 {
     e->last_used = ++c->tick;
     if (c->newest != e) {
@@ -235,23 +196,23 @@ static void touch(nz_cache *c, entry *e)
     }
 }
 
-static void table_insert(nz_cache *c, entry *e)
+static void table_insert(nz_cache *c, cache_entry *e)
 {
     size_t mask = c->nbuckets - 1;
-    entry **kb = &c->key_table[e->key_hash & mask];
+    cache_entry **kb = &c->key_table[e->key_hash & mask];
     e->key_next = *kb;
     *kb = e;
     if (e->id) {
-        entry **ib = &c->id_table[e->id_hash & mask];
+        cache_entry **ib = &c->id_table[e->id_hash & mask];
         e->id_next = *ib;
         *ib = e;
     }
 }
 
-static void table_remove(nz_cache *c, entry *e)
+static void table_remove(nz_cache *c, cache_entry *e)
 {
     size_t mask = c->nbuckets - 1;
-    for (entry **p = &c->key_table[e->key_hash & mask]; *p;
+    for (cache_entry **p = &c->key_table[e->key_hash & mask]; *p;
          p = &(*p)->key_next) {
         if (*p == e) {
             *p = e->key_next;
@@ -259,7 +220,7 @@ static void table_remove(nz_cache *c, entry *e)
         }
     }
     if (e->id) {
-        for (entry **p = &c->id_table[e->id_hash & mask]; *p;
+        for (cache_entry **p = &c->id_table[e->id_hash & mask]; *p;
              p = &(*p)->id_next) {
             if (*p == e) {
                 *p = e->id_next;
@@ -275,36 +236,43 @@ static void table_remove(nz_cache *c, entry *e)
 static void maybe_grow(nz_cache *c)
 {
     if (c->stats.entries <= c->nbuckets || c->nbuckets > SIZE_MAX / 4 /
-                                                            sizeof(entry *))
+                                                            sizeof(cache_entry *))
         return;
     size_t n = c->nbuckets * 2;
-    entry **kt = nz_zalloc(n * sizeof *kt);
-    entry **it = nz_zalloc(n * sizeof *it);
-    if (!kt || !it) {
+    cache_entry **kt = nz_zalloc(n * sizeof *kt);
+    cache_entry **it = nz_zalloc(n * sizeof *it);
+    text_alias **tt = nz_zalloc(n * sizeof *tt);
+    if (!kt || !it || !tt) {
         nz_free(kt);
         nz_free(it);
+        nz_free(tt);
         return;
     }
     nz_free(c->key_table);
     nz_free(c->id_table);
+    nz_free(c->text_table);
     c->key_table = kt;
     c->id_table = it;
+    c->text_table = tt;
     c->nbuckets = n;
-    for (entry *e = c->newest; e; e = e->older)
+    for (cache_entry *e = c->newest; e; e = e->older) {
         table_insert(c, e);
+        nz_cache_text_link(c, e);
+    }
 }
 
 /* Evict the least recently used entries until both bounds hold, keeping
  * keep (just inserted, known to fit alone). Evicted entries are chained
  * through ->older into *out, to be freed once the lock is dropped. */
-static void evict(nz_cache *c, const entry *keep, entry **out)
+static void evict(nz_cache *c, const cache_entry *keep, cache_entry **out)
 {
     while ((c->stats.entries > c->max_entries ||
             c->stats.bytes > c->max_bytes) &&
            c->oldest && c->oldest != keep) {
-        entry *e = c->oldest;
+        cache_entry *e = c->oldest;
         lru_unlink(c, e);
         table_remove(c, e);
+        nz_cache_text_unlink(c, e);
         c->stats.entries--;
         c->stats.bytes -= e->bytes;
         c->stats.evictions++;
@@ -345,12 +313,14 @@ int nz_cache_open(nz_cache **out, const nz_cache_options *opts)
     c->nbuckets = INITIAL_BUCKETS;
     c->key_table = nz_zalloc(c->nbuckets * sizeof *c->key_table);
     c->id_table = nz_zalloc(c->nbuckets * sizeof *c->id_table);
+    c->text_table = nz_zalloc(c->nbuckets * sizeof *c->text_table);
     c->lock = nz_alloc(sizeof *c->lock);
-    if (!c->key_table || !c->id_table || !c->lock ||
+    if (!c->key_table || !c->id_table || !c->text_table || !c->lock ||
         pthread_mutex_init(c->lock, NULL) != 0) {
         nz_free(c->lock);
         nz_free(c->key_table);
         nz_free(c->id_table);
+        nz_free(c->text_table);
         nz_free(c);
         return NZ_ENOMEM;
     }
@@ -364,9 +334,9 @@ void nz_cache_close(nz_cache **cp)
         return;
     nz_cache *c = *cp;
     *cp = NULL;
-    entry *e = c->newest;
+    cache_entry *e = c->newest;
     while (e) {
-        entry *next = e->older;
+        cache_entry *next = e->older;
         entry_free(e); /* holders keep their own references */
         e = next;
     }
@@ -374,16 +344,17 @@ void nz_cache_close(nz_cache **cp)
     nz_free(c->lock);
     nz_free(c->key_table);
     nz_free(c->id_table);
+    nz_free(c->text_table);
     nz_free(c);
 }
 
 /* Build the entry for a fresh compile (outside the lock). NULL when out of
  * memory: the caller still gets its validator, only uncached. */
-static entry *entry_new(const json_t *schema, uint64_t hash,
-                        const nz_content_key *key, const key_opts *k,
+static cache_entry *entry_new(const json_t *schema, uint64_t hash,
+                        const nz_content_key *key, const cache_key_opts *k,
                         nz_schema *compiled)
 {
-    entry *e = nz_zalloc(sizeof *e);
+    cache_entry *e = nz_zalloc(sizeof *e);
     if (!e)
         return NULL;
     e->key_hash = hash;
@@ -417,33 +388,38 @@ static entry *entry_new(const json_t *schema, uint64_t hash,
     return e;
 }
 
-int nz_cache_get(nz_cache *c, const json_t *schema,
-                 const nz_schema_options *opts, nz_registry *reg,
-                 nz_schema **out, nz_diag *diag)
+int nz_cache_get_keyed(nz_cache *c, const json_t *schema,
+                       const nz_schema_options *opts, nz_registry *reg,
+                       nz_schema **out, nz_diag *diag, uint64_t *key_hash,
+                       bool *cached)
 {
+    *key_hash = 0;
+    *cached = false;
     if (out)
         *out = NULL;
     if (!c || !schema || !out)
         return nz_diag_set(diag, NZ_EINVAL, NULL, NULL,
                            "nz_cache_get: cache, schema and out are required");
 
-    key_opts k;
-    key_opts_from(&k, opts);
+    cache_key_opts k;
+    nz_cache_key_opts_from(&k, opts);
     /* Built before taking the lock: the walk is most of a hit's cost. Out
      * of memory or too deep: compiled, not cached. */
     nz_content_key key;
     bool cacheable = nz_content_key_build(&key, schema, MAX_KEY_DEPTH) == 0;
-    uint64_t hash = nz_hash_mix64(key.hash ^ key_opts_hash(&k));
+    uint64_t hash = nz_hash_mix64(key.hash ^ nz_cache_key_opts_hash(&k));
 
     if (cacheable) {
         pthread_mutex_lock(c->lock);
-        entry *e = find_key(c, hash, &k, &key, schema);
+        cache_entry *e = find_key(c, hash, &k, &key, schema);
         if (e) {
-            touch(c, e);
+            nz_cache_touch(c, e);
             c->stats.hits++;
             *out = nz_schema_ref(e->compiled);
             pthread_mutex_unlock(c->lock);
             nz_content_key_free(&key);
+            *key_hash = hash;
+            *cached = true;
             return NZ_OK;
         }
         c->stats.misses++;
@@ -460,22 +436,23 @@ int nz_cache_get(nz_cache *c, const json_t *schema,
     int rc = nz_schema_compile(&compiled, schema, opts, reg, diag);
     uint64_t spent = now_ns() - t0;
 
-    entry *fresh = NULL;
+    cache_entry *fresh = NULL;
     if (rc == NZ_OK && cacheable && nz_schema_size(compiled) <= c->max_bytes)
         fresh = entry_new(schema, hash, &key, &k, compiled);
 
-    entry *evicted = NULL;
+    cache_entry *evicted = NULL;
     pthread_mutex_lock(c->lock);
     c->stats.compile_ns += spent;
     if (fresh) {
-        entry *e = find_key(c, hash, &k, &key, schema);
+        cache_entry *e = find_key(c, hash, &k, &key, schema);
         if (e) {
             /* Another thread compiled the same key meanwhile: share its
              * validator, drop ours (below, without the lock). */
-            touch(c, e);
+            nz_cache_touch(c, e);
             nz_schema *mine = compiled;
             compiled = nz_schema_ref(e->compiled);
             nz_schema_unref(&mine);
+            *cached = true;
         } else {
             fresh->last_used = ++c->tick;
             lru_push_newest(c, fresh);
@@ -485,6 +462,7 @@ int nz_cache_get(nz_cache *c, const json_t *schema,
             maybe_grow(c);
             evict(c, fresh, &evicted);
             fresh = NULL; /* now the cache's */
+            *cached = true;
         }
     }
     pthread_mutex_unlock(c->lock);
@@ -492,14 +470,27 @@ int nz_cache_get(nz_cache *c, const json_t *schema,
     nz_content_key_free(&key);
     entry_free(fresh);
     while (evicted) {
-        entry *next = evicted->older;
+        cache_entry *next = evicted->older;
         entry_free(evicted);
         evicted = next;
     }
-    if (rc != NZ_OK)
+    if (rc != NZ_OK) {
+        *cached = false;
         return rc;
+    }
+    *key_hash = hash;
     *out = compiled;
     return NZ_OK;
+}
+
+int nz_cache_get(nz_cache *c, const json_t *schema,
+                 const nz_schema_options *opts, nz_registry *reg,
+                 nz_schema **out, nz_diag *diag)
+{
+    uint64_t key_hash;
+    bool cached;
+    return nz_cache_get_keyed(c, schema, opts, reg, out, diag, &key_hash,
+                              &cached);
 }
 
 int nz_cache_get_by_id(nz_cache *c, const char *id, nz_schema **out)
@@ -515,16 +506,16 @@ int nz_cache_get_by_id(nz_cache *c, const char *id, nz_schema **out)
     uint64_t h = nz_hash_bytes(key, n, 0);
 
     pthread_mutex_lock(c->lock);
-    entry *best = NULL;
+    cache_entry *best = NULL;
     /* Several entries may share an $id (same schema, other options): the
      * most recently used one answers. */
-    for (entry *e = c->id_table[h & (c->nbuckets - 1)]; e; e = e->id_next) {
+    for (cache_entry *e = c->id_table[h & (c->nbuckets - 1)]; e; e = e->id_next) {
         if (e->id_hash == h && e->id_len == n && memcmp(e->id, key, n) == 0 &&
             (!best || e->last_used > best->last_used))
             best = e;
     }
     if (best) {
-        touch(c, best);
+        nz_cache_touch(c, best);
         c->stats.hits++;
         *out = nz_schema_ref(best->compiled);
     }

@@ -238,6 +238,37 @@ NZ_API int nz_cache_get(nz_cache *c, const json_t *schema,
                         const nz_schema_options *opts, nz_registry *reg,
                         nz_schema **out, nz_diag *diag);
 
+/**
+ * nz_cache_get() for a schema given as JSON text: the fast way in when the
+ * text is at hand (a file's bytes, a request body, a string from Python).
+ *
+ * A hit on text seen before costs one hash and one comparison of the
+ * text, with no parse and no tree walk. Text not seen before is parsed
+ * (JSON, with the reader's default limits: depth 1000, 32 MiB) and looked
+ * up by content like nz_cache_get(), so whitespace and member order still
+ * do not matter; the entry then remembers this spelling too (up to 4 per
+ * entry; their bytes are not counted in max_bytes).
+ *
+ * @param text  borrowed, len bytes, need not end in NUL.
+ * @param out   receives a new reference (nz_schema_unref()).
+ * @param diag  on failure; for malformed text: line and column in it,
+ *              source opts->base_uri when set, else "<schema>".
+ * @return as nz_cache_get(), or the reader's NZ_ESYNTAX, NZ_EUTF8,
+ *         NZ_EDUPKEY, NZ_EDEPTH, NZ_ETOOBIG for text that is not one JSON
+ *         value.
+ *
+ * @code
+ *   nz_schema *s;
+ *   if (nz_cache_get_text(cache, buf, n, NULL, reg, &s, &d) == NZ_OK) {
+ *       int ok = nz_schema_check(s, instance);
+ *       nz_schema_unref(&s);
+ *   }
+ * @endcode
+ */
+NZ_API int nz_cache_get_text(nz_cache *c, const char *text, size_t len,
+                             const nz_schema_options *opts, nz_registry *reg,
+                             nz_schema **out, nz_diag *diag);
+
 /** The cached schema whose root $id is id: a new reference, or
  *  NZ_ENOTFOUND. */
 NZ_API int nz_cache_get_by_id(nz_cache *c, const char *id, nz_schema **out);
