@@ -152,6 +152,7 @@ static int load_file(const char *path, json_t **out, nz_diag *diag)
     o.source_name = path;
     if (nz_format_from_path(path) == NZ_FORMAT_AUTO)
         o.format = NZ_FORMAT_JSON;
+    o.flags = NZ_READ_SINGLE_VALUE;
     nz_reader *rd;
     int rc = nz_reader_open_file(&rd, fp, &o, diag);
     if (rc == NZ_OK) {
@@ -161,6 +162,21 @@ static int load_file(const char *path, json_t **out, nz_diag *diag)
                              "empty schema file");
         else if (rc > 0)
             rc = NZ_OK;
+        if (rc == NZ_OK) {
+            /* A schema file holds one document: anything after it is an
+             * error at its position, not silently dropped. */
+            json_t *extra = NULL;
+            int end = nz_reader_next(rd, &extra, diag);
+            json_decref(extra);
+            if (end != 0) {
+                json_decref(*out);
+                *out = NULL;
+                rc = end < 0 ? end
+                             : nz_diag_set(diag, NZ_ESYNTAX, path, NULL,
+                                           "more than one document in a "
+                                           "schema file");
+            }
+        }
         nz_reader_close(&rd);
     }
     fclose(fp);
