@@ -37,6 +37,7 @@
 #include <string.h>
 
 #include <libxml/entities.h>
+#include <libxml/hash.h>
 #include <libxml/parser.h>
 #include <libxml/xmlerror.h>
 #include <libxml/xmlreader.h>
@@ -47,6 +48,7 @@
 #include "read/reader_impl.h"
 #include "read/xml_map.h"
 #include "read/xml_path.h"
+#include "read/xml_prolog.h"
 #include "read/xml_scan.h"
 
 /* Default budget for text produced by expanding internal entities, per
@@ -71,6 +73,7 @@ typedef struct xml_state {
     nz_xml_map map;
     nz_xml_scan scan;        /* eager positions (NZ_READ_KEEP_POSITIONS) */
     nz_xml_lazy lazy;        /* ... or placed on demand (the default)  */
+    nz_xml_prolog prolog;    /* where the DOCTYPE begins               */
     bool lazy_on;
     nz_xml_where cur;        /* the current node                       */
     uint64_t elements;       /* element nodes so far (ordinal of the last) */
@@ -136,6 +139,8 @@ static int io_read(void *ctx, char *buf, int len)
                            bom);
     }
     s->fed += n;
+    if (!s->prolog.done)
+        nz_xml_prolog_feed(&s->prolog, (const unsigned char *)buf, n);
     nz_input_consume(in, n);
     if (s->lazy_on)
         nz_xml_lazy_feed(&s->lazy, (const unsigned char *)buf, n,
@@ -717,6 +722,64 @@ static int entity_reference(xml_state *s, nz_diag *diag)
                          name ? (const char *)name : "?", 1, diag);
 }
 
+/* An external parameter entity of the internal subset, for
+ * doctype_node(): the first one found and how many there are. */
+typedef struct pe_scan {
+    const xmlEntity *first;
+    size_t count;
+} pe_scan;
+
+static void find_external_pe(void *payload, void *data, const xmlChar *name)
+{
+    (void)name;
+    const xmlEntity *e = payload;
+    pe_scan *scan = data;
+    if (e && e->etype == XML_EXTERNAL_PARAMETER_ENTITY) {
+        if (!scan->first)
+            scan->first = e;
+        scan->count++;
+    }
+}
+
+/* <!DOCTYPE ...>: nothing external is ever loaded (no network, no file).
+ * Say so when the document asks for it, an external DTD or an external
+ * parameter entity (the XXE form that needs no entity in the content):
+ * what they would have declared (entities, default attributes) is
+ * missing from the result. A lossy step: a warning, an error under
+ * NZ_READ_STRICT. */
+static int doctype_node(xml_state *s, nz_diag *diag)
+{
+    const xmlNode *n = xmlTextReaderCurrentNode(s->xr);
+    if (!n || n->type != XML_DTD_NODE)
+        return 0;
+    const xmlDtd *dtd = (const xmlDtd *)n;
+    nz_position at = {0};
+    if (s->prolog.found)
+        at = s->prolog.doctype;
+    if (dtd->SystemID) {
+        int rc = nz_reader_lossy(s->r, diag, &at, NULL,
+                                 "external DTD '%s' is not loaded (nothing "
+                                 "is fetched): what it declares is missing",
+                                 (const char *)dtd->SystemID);
+        if (rc < 0)
+            return rc;
+    }
+    pe_scan scan = {NULL, 0};
+    if (dtd->pentities)
+        xmlHashScan(dtd->pentities, find_external_pe, &scan);
+    if (scan.first) {
+        const xmlChar *uri = scan.first->SystemID ? scan.first->SystemID
+                                                  : scan.first->URI;
+        return nz_reader_lossy(s->r, diag, &at, NULL,
+                               "external parameter entity '%%%s;' (%s) is "
+                               "not loaded%s: what it declares is missing",
+                               (const char *)scan.first->name,
+                               uri ? (const char *)uri : "?",
+                               scan.count > 1 ? ", nor the others" : "");
+    }
+    return 0;
+}
+
 /* One record is finished: hand it out. */
 static int emit(xml_state *s, json_t **out)
 {
@@ -809,6 +872,9 @@ static int read_record(xml_state *s, json_t **out, nz_diag *diag)
         case XML_READER_TYPE_ENTITY_REFERENCE:
             rc = entity_reference(s, diag);
             break;
+        case XML_READER_TYPE_DOCUMENT_TYPE:
+            rc = doctype_node(s, diag);
+            break;
         default:
             break; /* declarations, comments, processing instructions */
         }
@@ -891,6 +957,7 @@ static int xml_open(nz_reader *r, nz_diag *diag)
      * placed when a diagnostic needs them (xml_scan.h, lazy placement). */
     s->lazy_on = !s->map.keep_positions;
     nz_xml_scan_init(&s->scan);
+    nz_xml_prolog_init(&s->prolog);
     s->scan.want_text = true;
     if (s->lazy_on)
         s->scan.off = true;
