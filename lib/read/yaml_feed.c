@@ -5,14 +5,46 @@
 
 #include "core/utf8.h"
 
-/* Bytes libyaml may hold beyond the current document (its read-ahead). */
+/* Bytes libyaml may read past the end of a document before it ends it
+ * (its look-ahead): the document guard allows them. */
 #define READ_AHEAD_SLACK (64 * 1024)
 
-void nz_yaml_feed_init(nz_yaml_feed *f, nz_input *in, size_t limit)
+/* Bytes libyaml may scan between two events: the record size limit less
+ * HEADROOM (libyaml's string buffers double when within 5 bytes of full,
+ * see yaml_feed.h), or less a quarter for limits too small for that. */
+#define HEADROOM 16
+
+static uint64_t scan_budget(size_t limit)
+{
+    if (limit >= 4 * HEADROOM)
+        return (uint64_t)limit - HEADROOM;
+    return (uint64_t)limit - limit / 4;
+}
+
+void nz_yaml_feed_init(nz_yaml_feed *f, nz_input *in,
+                       const yaml_parser_t *parser, size_t limit)
 {
     memset(f, 0, sizeof *f);
     f->in = in;
+    f->parser = parser;
     f->limit = limit;
+}
+
+/* Where libyaml's scanner stands, in bytes of input: all it was given
+ * less what still waits in its raw buffer and in its decoded buffer (the
+ * same bytes for UTF-8 input, an estimate for UTF-16; the NUL libyaml
+ * adds at the end of the input is why it is clamped). */
+static uint64_t scanner_at(const nz_yaml_feed *f)
+{
+    const yaml_parser_t *p = f->parser;
+    uint64_t held = (uint64_t)(p->raw_buffer.last - p->raw_buffer.pointer) +
+                    (uint64_t)(p->buffer.last - p->buffer.pointer);
+    return held < f->fed ? f->fed - held : 0;
+}
+
+void nz_yaml_feed_mark_event(nz_yaml_feed *f)
+{
+    f->event_at = scanner_at(f);
 }
 
 /* Length of the prefix of t[0, n) that holds only characters YAML allows
@@ -58,10 +90,25 @@ int nz_yaml_feed_read(void *data, unsigned char *buffer, size_t size,
     nz_yaml_feed *f = data;
     nz_input *in = f->in;
     *size_read = 0;
-    if (f->limit < SIZE_MAX - READ_AHEAD_SLACK &&
-        f->fed - f->doc_fed > f->limit + READ_AHEAD_SLACK) {
-        f->too_big = true;
-        return 0;
+    if (f->limit != SIZE_MAX) {
+        /* The whole document (checked exactly, event by event, by the
+         * reader; this catches one whose events never come). */
+        if (f->limit < SIZE_MAX - READ_AHEAD_SLACK &&
+            f->fed - f->doc_start > f->limit + READ_AHEAD_SLACK) {
+            f->too_big = true;
+            return 0;
+        }
+        /* One stretch between two events, i.e. one huge scalar: libyaml
+         * is never given more than its budget, so its buffer stays below
+         * the limit. event_at <= fed: it was measured from fed. */
+        uint64_t budget = scan_budget(f->limit);
+        uint64_t since = f->fed - f->event_at;
+        if (since >= budget) {
+            f->too_big = true;
+            return 0;
+        }
+        if (size > budget - since)
+            size = (size_t)(budget - since);
     }
     if (f->safe == 0) {
         while (in->len < 4 && !in->eof) {

@@ -4,8 +4,13 @@
  * - bytes YAML bans (control characters, broken UTF-8) are handed over
  *   only when libyaml has read up to them, because libyaml decodes all it
  *   is given at once and would otherwise fail the documents before them;
- * - a document may not grow past the record size limit inside libyaml
- *   (one huge scalar is scanned whole before any event of it).
+ * - a document may not grow past the record size limit inside libyaml,
+ *   and no single stretch libyaml scans between two events (one huge
+ *   scalar is scanned whole before any event of it) may reach the limit
+ *   less a little headroom: libyaml keeps such a scalar in a buffer that
+ *   doubles, zero-filled, when it comes within 5 bytes of its size, so
+ *   with a power-of-two limit (the default 32 MiB) a scalar allowed right
+ *   up to the limit would cost twice the limit.
  */
 #ifndef NZ_READ_YAML_FEED_H
 #define NZ_READ_YAML_FEED_H
@@ -21,20 +26,28 @@
 
 typedef struct nz_yaml_feed {
     nz_input *in;       /* the reader's window (borrowed)               */
+    const yaml_parser_t *parser; /* whose buffers say where it stands    */
     size_t limit;       /* max_record_bytes                             */
     size_t safe;        /* window bytes known free of bytes YAML bans   */
     uint64_t fed;       /* bytes handed to libyaml so far               */
-    uint64_t doc_fed;   /* fed when the last document started or ended  */
+    uint64_t doc_start; /* libyaml's byte position when the last
+                           document started or ended                   */
+    uint64_t event_at;  /* ... and when it gave the last event          */
     int input_error;    /* NZ_EIO / NZ_ENOMEM from the window, else 0   */
     bool too_big;       /* refused: the document passed the limit       */
 } nz_yaml_feed;
 
-void nz_yaml_feed_init(nz_yaml_feed *f, nz_input *in, size_t limit);
+void nz_yaml_feed_init(nz_yaml_feed *f, nz_input *in,
+                       const yaml_parser_t *parser, size_t limit);
 
-/* A document started or ended: the size guard counts from here. */
+/* libyaml gave an event: the scan budget counts from where it stands. */
+void nz_yaml_feed_mark_event(nz_yaml_feed *f);
+
+/* A document started or ended: the document size guard counts from
+ * here (call after nz_yaml_feed_mark_event). */
 static inline void nz_yaml_feed_mark_document(nz_yaml_feed *f)
 {
-    f->doc_fed = f->fed;
+    f->doc_start = f->event_at;
 }
 
 /* The yaml_read_handler_t; data is the nz_yaml_feed. Returns 0 (a libyaml

@@ -87,6 +87,7 @@ typedef struct yaml_state {
     size_t alias_factor;
 
     nz_yaml_feed feed;    /* libyaml's input, from the reader's window */
+    yaml_mark_t last_end; /* where the last event libyaml gave ended    */
 
     /* Stream state. */
     bool failed;          /* a syntax error: nothing more to read      */
@@ -184,9 +185,13 @@ static int parser_error(nz_reader *r, yaml_state *s, nz_diag *diag)
         return nz_diag_set(diag, NZ_EIO, r->source, NULL, "cannot read: %s",
                            strerror(r->in.read_errno));
     if (s->feed.too_big) {
+        /* At the document when it has begun and is unfinished, else
+         * where the text that passed the limit starts: after the last
+         * event (libyaml's own mark has moved to the end of that text). */
         bool root_done = s->in_document && s->depth == 0 && s->root;
-        nz_position at = s->in_document && !root_done ? s->doc_pos
-                                                      : from_mark(p->mark);
+        nz_position at = s->in_document && !root_done
+                             ? s->doc_pos
+                             : from_mark(s->last_end);
         return fail(r, diag, NZ_ETOOBIG, &at,
                     "YAML document larger than the limit of %zu bytes "
                     "(max-record-size)",
@@ -749,6 +754,8 @@ static int next_event(nz_reader *r, yaml_state *s, yaml_event_t *e,
 {
     if (!yaml_parser_parse(&s->parser, e))
         return parser_error(r, s, diag);
+    nz_yaml_feed_mark_event(&s->feed);
+    s->last_end = e->end_mark;
     return NZ_OK;
 }
 
@@ -912,7 +919,8 @@ static int yaml_open(nz_reader *r, nz_diag *diag)
     if (!yaml_parser_initialize(&s->parser))
         return no_memory(r, diag);
     s->parser_ready = true;
-    nz_yaml_feed_init(&s->feed, &r->in, r->opts.max_record_bytes);
+    nz_yaml_feed_init(&s->feed, &r->in, &s->parser,
+                      r->opts.max_record_bytes);
     yaml_parser_set_input(&s->parser, nz_yaml_feed_read, &s->feed);
     return NZ_OK;
 }
