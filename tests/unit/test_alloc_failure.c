@@ -17,11 +17,27 @@
  * alloc.c), jansson (json_set_alloc_funcs, installed here by the test, not
  * by the library, because it is process-global and belongs to the
  * application), PCRE2 (general contexts, already routed by lib/schema/
- * regex.c), libcsv (csv_set_realloc_func/free_func, lib/read/csv_read.c)
- * and libxml2 (xmlMemSetup, installed here for the same reason as
- * jansson's). Not hookable: libyaml, which calls malloc directly; its
- * own failures are not exercised (the library's allocations around it
- * are).
+ * regex.c), libcsv (csv_set_realloc_func/free_func, lib/read/csv_read.c,
+ * for the library always), libxml2 (xmlMemSetup, installed here for the
+ * same reason as jansson's) and libyaml (see below).
+ *
+ * libyaml has no allocator hook, but it allocates only through its own
+ * exported yaml_malloc/yaml_realloc/yaml_free/yaml_strdup, which it calls
+ * through the PLT (Debian's libyaml-0.so.2: R_X86_64_JUMP_SLOT
+ * relocations), so this executable defines them and the dynamic linker
+ * binds libyaml's calls here: libyaml's failures are then exercised like
+ * everyone else's. Only these four wrappers are replaced, each by a
+ * malloc-compatible one (malloc/realloc/free stay the C library's, so
+ * ASan and valgrind still see every block), and only in this test: the
+ * library itself cannot do it without exporting libyaml's names from its
+ * shared object. test_libyaml_allocations_are_hooked fails if a libyaml
+ * build ever binds them internally, instead of silently testing less.
+ *
+ * libcsv retries a failed buffer growth with half the increment
+ * (csv_increase_buffer), so a single failed allocation inside it is
+ * absorbed and the run gives the undisturbed output, which this test
+ * accepts; its CSV_ENOMEM path needs every retry to fail and is not
+ * reached by a one-shot failure.
  *
  * Known upstream limitation, tolerated and counted: jansson 2.14's lexer
  * ignores a failed allocation while it saves token text (load.c lex_save()
@@ -47,6 +63,7 @@
 #include <cmocka.h>
 #include <libxml/parser.h>
 #include <libxml/xmlmemory.h>
+#include <yaml.h>
 
 #include "core/alloc.h"
 #include "normalize/normalize.h"
@@ -82,6 +99,20 @@ static const char yaml_input[] =
     "---\nid: 0\nname: B2\nextra: true\n"
     "---\nid: 3\nname: &n Cy\nalias: *n\n";
 
+/* More of libyaml's scanner and parser under allocation failure:
+ * directives, tags, block and folded scalars, quoted scalars with
+ * escapes, flow mappings, merge keys, comments, explicit document ends. */
+static const char yaml_rich_input[] =
+    "%YAML 1.1\n%TAG !e! tag:example.com,2000:\n--- !!map\n"
+    "id: !!int 1\nname: \"Ada \\u00e9\\t\\\"L\\\"\"\n"
+    "email: 'ada@example.org'  # a comment\n"
+    "tags: !e!list [a, {b: c}]\n"
+    "bio: |\n  line one\n  line two\n"
+    "note: >-\n  folded\n  text\n"
+    "...\n"
+    "--- &base\nid: 2\nname: Bo\n---\n? id\n: 3\n<<: {name: Cy, x: 1}\n"
+    "...\n";
+
 static const char xml_input[] =
     "<?xml version=\"1.0\"?>\n"
     "<people>\n"
@@ -96,6 +127,15 @@ static const char csv_input[] =
     "1,Ada,ada@example.org,1.5\n"
     "0,B2,,\n"
     "3,\"Cy, \"\"Jr\"\"\",c@example.org,2\n";
+
+/* libcsv's buffer growth (a quoted field longer than its 128-byte first
+ * block, spanning lines), a BOM, CRLF rows and an empty quoted field. */
+#define LONG_FIELD_64 "0123456789abcdef0123456789abcdef0123456789abcdef012345678\n\"\"x"
+static const char csv_rich_input[] =
+    "\xEF\xBB\xBFid,name,bio\r\n"
+    "1,Ada,\"" LONG_FIELD_64 LONG_FIELD_64 LONG_FIELD_64 LONG_FIELD_64
+    LONG_FIELD_64 LONG_FIELD_64 "\"\r\n"
+    "2,\"\",\"short\"\r\n";
 
 /* A growing output buffer. It uses plain malloc: it is the test's own
  * memory, not the library's. */
@@ -326,11 +366,17 @@ static const char *first_difference(const char *got, const char *want)
 }
 
 /* Fail allocation 0, 1, 2, ... until a run is no longer disturbed. */
+/* Allocation calls libyaml made through the interposed yaml_malloc & co.
+ * (defined further down). */
+static long libyaml_calls;
+
 static void chaos(nz_format format, const char *input)
 {
     outcome base, o;
     nz_alloc_fail_after(-1);
+    long libyaml_before = libyaml_calls;
     run_once(format, input, &base);
+    long libyaml_in_run = libyaml_calls - libyaml_before;
     if (base.rc != NZ_OK)
         fail_msg("the undisturbed %s run fails at %s: %s (%s)",
                  nz_format_name(format), base.step, nz_err_name(base.rc),
@@ -342,6 +388,7 @@ static void chaos(nz_format format, const char *input)
     long failed_runs = 0;
     long wrong_runs = 0;
     long jansson_lexer_runs = 0;
+    long absorbed_runs = 0; /* failed, retried or worked around: same output */
     /* NZ_ALLOC_FAIL_AT=N runs step N only: to debug one step in gdb
      * (break on inject_failure's return 1 in lib/core/alloc.c). */
     const char *only = getenv("NZ_ALLOC_FAIL_AT");
@@ -379,6 +426,8 @@ static void chaos(nz_format format, const char *input)
                           nz_format_name(format), n,
                           first_difference(o.out.data, base.out.data));
             wrong_runs++;
+        } else if (injected) {
+            absorbed_runs++;
         }
         free(o.out.data);
         if (!injected)
@@ -395,9 +444,11 @@ static void chaos(nz_format format, const char *input)
                  nz_format_name(format), MAX_STEPS);
     /* The loop must have exercised something: a run allocates. */
     assert_true(n > 10);
-    printf("# %s: %ld allocations in a run, %ld failed runs, all clean; "
+    printf("# %s: %ld allocations in a run (%ld by libyaml), %ld failed "
+           "runs, all clean; %ld failures absorbed with the right output; "
            "%ld runs changed by jansson's lexer (upstream)\n",
-           nz_format_name(format), n, failed_runs, jansson_lexer_runs);
+           nz_format_name(format), n, libyaml_in_run, failed_runs,
+           absorbed_runs, jansson_lexer_runs);
 }
 
 static void test_alloc_failure_json(void **state)
@@ -416,6 +467,12 @@ static void test_alloc_failure_yaml(void **state)
 {
     (void)state;
     chaos(NZ_FORMAT_YAML, yaml_input);
+}
+
+static void test_alloc_failure_yaml_rich(void **state)
+{
+    (void)state;
+    chaos(NZ_FORMAT_YAML, yaml_rich_input);
 }
 
 static void test_alloc_failure_xml(void **state)
@@ -491,6 +548,12 @@ done:
     return rc;
 }
 
+static void test_alloc_failure_csv_rich(void **state)
+{
+    (void)state;
+    chaos(NZ_FORMAT_CSV, csv_rich_input);
+}
+
 static void test_alloc_failure_registry(void **state)
 {
     (void)state;
@@ -519,6 +582,60 @@ static void test_alloc_failure_registry(void **state)
     printf("# registry: %ld allocations in a run, all clean\n", n);
 }
 
+/* ---- libyaml's allocation functions, interposed (see the top) ----------
+ * Prototypes as in libyaml's yaml_private.h (not installed). */
+void *yaml_malloc(size_t size);
+void *yaml_realloc(void *ptr, size_t size);
+void yaml_free(void *ptr);
+yaml_char_t *yaml_strdup(const yaml_char_t *str);
+
+/* libyaml_calls (declared before chaos()) counts the calls that reach
+ * the functions below: proof that the binding works. */
+
+void *yaml_malloc(size_t size)
+{
+    libyaml_calls++;
+    return nz_alloc(size);
+}
+
+void *yaml_realloc(void *ptr, size_t size)
+{
+    libyaml_calls++;
+    return nz_realloc(ptr, size);
+}
+
+void yaml_free(void *ptr)
+{
+    nz_free(ptr);
+}
+
+yaml_char_t *yaml_strdup(const yaml_char_t *str)
+{
+    libyaml_calls++;
+    return str ? (yaml_char_t *)nz_strdup((const char *)str) : NULL;
+}
+
+/* libyaml's own allocations reach the hook: a parser cannot even be set
+ * up when the first one fails, and a parse with room allocates. */
+static void test_libyaml_allocations_are_hooked(void **state)
+{
+    (void)state;
+    yaml_parser_t parser;
+    long before = libyaml_calls;
+    nz_alloc_fail_after(0);
+    int ok = yaml_parser_initialize(&parser);
+    int injected = nz_alloc_failed();
+    nz_alloc_fail_after(-1);
+    if (ok)
+        yaml_parser_delete(&parser);
+    if (libyaml_calls == before || !injected || ok)
+        fail_msg("libyaml does not allocate through yaml_malloc & co. "
+                 "here (calls %ld, injected %d, initialize %d): its "
+                 "allocation failures are not tested",
+                 libyaml_calls - before, injected, ok);
+    assert_int_equal(parser.error, YAML_MEMORY_ERROR);
+}
+
 /* libxml2's xmlStrdupFunc takes a const char *; nz_strdup matches. */
 static int install_hooks(void **state)
 {
@@ -535,9 +652,12 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_alloc_failure_json),
         cmocka_unit_test(test_alloc_failure_json_document),
+        cmocka_unit_test(test_libyaml_allocations_are_hooked),
         cmocka_unit_test(test_alloc_failure_yaml),
+        cmocka_unit_test(test_alloc_failure_yaml_rich),
         cmocka_unit_test(test_alloc_failure_xml),
         cmocka_unit_test(test_alloc_failure_csv),
+        cmocka_unit_test(test_alloc_failure_csv_rich),
         cmocka_unit_test(test_alloc_failure_registry),
     };
     return cmocka_run_group_tests(tests, install_hooks, NULL);
