@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "cli_io.h" /* CLI_PRINTF */
+
 /* Option ids. An option with a short name uses that character as its id;
  * the others start above every character. */
 enum cli_option_id {
@@ -81,6 +83,18 @@ extern const size_t cli_convert_option_count;
 extern const struct cli_option cli_validate_options[];
 extern const size_t cli_validate_option_count;
 
+/* A usage error found while parsing. Parsing never prints: the command
+ * prints the text with cli_usage_error() (which adds the hint), and the
+ * fuzzer (fuzz/fuzz_cli_args.c) can check that every refusal says why. */
+#define CLI_USAGE_MAX 1024
+struct cli_usage {
+    char text[CLI_USAGE_MAX]; /* one message, without "normalize: error:" */
+};
+
+/* Fill u->text (printf-style, truncated to fit). */
+void cli_usage_set(struct cli_usage *u, const char *fmt, ...)
+    CLI_PRINTF(2, 3);
+
 /* Upper bound on the options of one command (getopt tables are sized by
  * it; cli_parser_init() refuses a larger table). */
 #define CLI_MAX_OPTIONS 64
@@ -89,13 +103,15 @@ extern const size_t cli_validate_option_count;
 struct cli_parser {
     const struct cli_option *table;
     size_t count;
-    const char *help_command; /* named in hints: "normalize convert"   */
     int argc;
     char **argv;              /* argv[0] is the program or command name */
     struct option longopts[CLI_MAX_OPTIONS + 1];
     char shortopts[3 * CLI_MAX_OPTIONS + 3];
+    bool stop_at_operand;
     const char *value;        /* argument of the option just returned   */
-    int first_operand;        /* set when cli_parser_next() returns 0    */
+    char **operands;          /* set when cli_parser_next() returns 0    */
+    int noperands;
+    struct cli_usage error;   /* set when cli_parser_next() returns -1   */
 };
 
 /**
@@ -103,24 +119,27 @@ struct cli_parser {
  *
  * @param stop_at_operand  true: stop at the first operand (the command
  *                         name, for the options before it); false: options
- *                         and operands may be mixed, as with GNU tools.
+ *                         and operands may be mixed, as with GNU tools
+ *                         (in linear time; "--" ends the options).
  * @return 0, or -1 when the table is too large (a programming error).
  */
 int cli_parser_init(struct cli_parser *p, const struct cli_option *table,
-                    size_t count, const char *help_command, int argc,
-                    char **argv, bool stop_at_operand);
+                    size_t count, int argc, char **argv,
+                    bool stop_at_operand);
 
 /**
  * The next option: its id (p->value holds its argument, if any), 0 when
  * the options are done (cli_parser_operands() gives the rest), or -1 on a
- * usage error, which has been reported on stderr. Abbreviated long
+ * usage error, described in p->error (not printed). Abbreviated long
  * options are refused, so that adding an option never changes the
  * meaning of an existing command line.
  */
 int cli_parser_next(struct cli_parser *p);
 
-/* Index in argv of the first operand, once cli_parser_next() returned 0. */
-int cli_parser_operands(const struct cli_parser *p);
+/* The operands, in order, once cli_parser_next() returned 0 (*count of
+ * them; a pointer into argv). Operands between options have been moved
+ * to the front of argv: argv is no longer the command line. */
+char **cli_parser_operands(const struct cli_parser *p, int *count);
 
 /* The table entry with this id, or NULL. */
 const struct cli_option *cli_option_find(const struct cli_option *table,

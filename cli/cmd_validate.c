@@ -27,23 +27,9 @@
 #include "cli_options.h"
 #include "commands.h"
 #include "exit_codes.h"
+#include "validate_args.h"
 
 #define HELP_COMMAND "normalize validate"
-#define DEFAULT_MAX_ERRORS 20
-
-struct validate_config {
-    const char *schema;
-    nz_dialect dialect;
-    bool assert_formats;
-    bool flag_output;
-    nz_format from;
-    unsigned long long max_errors;
-    const char **refs, **ref_dirs, **ref_maps; /* argc entries each */
-    size_t nrefs, nref_dirs, nref_maps;
-    char **files;
-    int file_count;
-    bool help_shown; /* --help: nothing else to do */
-};
 
 struct validate_run {
     const struct validate_config *cfg;
@@ -97,128 +83,6 @@ void cmd_validate_help(FILE *out)
           "  normalize validate -s s.json --ref-map "
           "https://example.com/schemas/=./schemas data.json\n",
           out);
-}
-
-/* ---- options ----------------------------------------------------------- */
-
-static int parse_dialect(const char *v, nz_dialect *out)
-{
-    static const struct {
-        const char *name;
-        nz_dialect d;
-    } names[] = {
-        {"4", NZ_DIALECT_DRAFT4},          {"draft4", NZ_DIALECT_DRAFT4},
-        {"draft-04", NZ_DIALECT_DRAFT4},   {"6", NZ_DIALECT_DRAFT6},
-        {"draft6", NZ_DIALECT_DRAFT6},     {"draft-06", NZ_DIALECT_DRAFT6},
-        {"7", NZ_DIALECT_DRAFT7},          {"draft7", NZ_DIALECT_DRAFT7},
-        {"draft-07", NZ_DIALECT_DRAFT7},   {"2019-09", NZ_DIALECT_2019_09},
-        {"draft2019-09", NZ_DIALECT_2019_09}, {"2020-12", NZ_DIALECT_2020_12},
-        {"draft2020-12", NZ_DIALECT_2020_12},
-    };
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (strcmp(names[i].name, v) == 0) {
-            *out = names[i].d;
-            return 0;
-        }
-    cli_usage_error(HELP_COMMAND,
-                    "unknown dialect '%s' (known: 4, 6, 7, 2019-09, "
-                    "2020-12)",
-                    v);
-    return -1;
-}
-
-static int parse_config(int argc, char **argv, struct validate_config *cfg)
-{
-    struct cli_parser p;
-    if (cli_parser_init(&p, cli_validate_options, cli_validate_option_count,
-                        HELP_COMMAND, argc, argv, false) != 0)
-        return CLI_EXIT_USAGE;
-    /* each repeatable option appears at most argc times */
-    cfg->refs = calloc((size_t)argc + 1, sizeof *cfg->refs);
-    cfg->ref_dirs = calloc((size_t)argc + 1, sizeof *cfg->ref_dirs);
-    cfg->ref_maps = calloc((size_t)argc + 1, sizeof *cfg->ref_maps);
-    if (!cfg->refs || !cfg->ref_dirs || !cfg->ref_maps) {
-        cli_report("normalize", "out of memory");
-        return CLI_EXIT_INPUT;
-    }
-    cfg->max_errors = DEFAULT_MAX_ERRORS;
-    int id;
-    while ((id = cli_parser_next(&p)) != 0 && !cfg->help_shown) {
-        switch (id) {
-        case -1:
-            return CLI_EXIT_USAGE;
-        case OPT_HELP:
-            cmd_validate_help(stdout);
-            cfg->help_shown = true;
-            return CLI_EXIT_OK;
-        case OPT_SCHEMA:
-            cfg->schema = p.value;
-            break;
-        case OPT_DIALECT:
-            if (parse_dialect(p.value, &cfg->dialect))
-                return CLI_EXIT_USAGE;
-            break;
-        case OPT_ASSERT_FORMATS:
-            cfg->assert_formats = true;
-            break;
-        case OPT_REF:
-            cfg->refs[cfg->nrefs++] = p.value;
-            break;
-        case OPT_REF_DIR:
-            cfg->ref_dirs[cfg->nref_dirs++] = p.value;
-            break;
-        case OPT_REF_MAP:
-            if (!strchr(p.value, '=') || p.value[0] == '=') {
-                cli_usage_error(HELP_COMMAND,
-                                "--ref-map needs PREFIX=DIR, got '%s'",
-                                p.value);
-                return CLI_EXIT_USAGE;
-            }
-            cfg->ref_maps[cfg->nref_maps++] = p.value;
-            break;
-        case OPT_FROM:
-            cfg->from = nz_format_from_name(p.value);
-            if (cfg->from == NZ_FORMAT_AUTO) {
-                cli_usage_error(HELP_COMMAND,
-                                "unknown input format '%s' (known: json, "
-                                "ndjson, jsonl, json-seq, yaml, yml, xml, "
-                                "csv, tsv)",
-                                p.value);
-                return CLI_EXIT_USAGE;
-            }
-            break;
-        case OPT_RESULT_OUTPUT:
-            if (strcmp(p.value, "flag") != 0) {
-                cli_usage_error(HELP_COMMAND,
-                                "unknown output format '%s' (known: flag)",
-                                p.value);
-                return CLI_EXIT_USAGE;
-            }
-            cfg->flag_output = true;
-            break;
-        case OPT_MAX_ERRORS:
-            if (cli_parse_uint(p.value, 1000000, &cfg->max_errors)) {
-                cli_usage_error(HELP_COMMAND,
-                                "--max-errors needs a number 0..1000000, "
-                                "got '%s'",
-                                p.value);
-                return CLI_EXIT_USAGE;
-            }
-            break;
-        default:
-            return CLI_EXIT_USAGE;
-        }
-    }
-    if (cfg->help_shown)
-        return CLI_EXIT_OK;
-    if (!cfg->schema) {
-        cli_usage_error(HELP_COMMAND, "missing the schema: -s SCHEMA");
-        return CLI_EXIT_USAGE;
-    }
-    int first = cli_parser_operands(&p);
-    cfg->files = argv + first;
-    cfg->file_count = argc - first;
-    return CLI_EXIT_OK;
 }
 
 /* ---- the schema ---------------------------------------------------------- */
@@ -321,18 +185,8 @@ static int setup_registry(const struct validate_config *cfg, nz_registry *reg)
         return CLI_EXIT_SCHEMA;
     }
     for (size_t i = 0; i < cfg->nref_maps; i++) {
-        const char *eq = strchr(cfg->ref_maps[i], '=');
-        size_t pl = (size_t)(eq - cfg->ref_maps[i]);
-        char *prefix = malloc(pl + 1);
-        if (!prefix) {
-            cli_report("normalize", "out of memory");
-            return CLI_EXIT_INPUT;
-        }
-        memcpy(prefix, cfg->ref_maps[i], pl);
-        prefix[pl] = '\0';
-        int rc = nz_registry_map(reg, prefix, eq + 1, &d);
-        free(prefix);
-        if (rc != NZ_OK) {
+        if (nz_registry_map(reg, cfg->ref_maps[i].prefix, cfg->ref_maps[i].dir,
+                            &d) != NZ_OK) {
             cli_report("--ref-map", "%s", d.text);
             return CLI_EXIT_SCHEMA;
         }
@@ -564,37 +418,41 @@ static void validate_file(struct validate_run *run, const char *path)
     cli_input_close(&in);
 }
 
-static void free_config(struct validate_config *cfg)
-{
-    free(cfg->refs);
-    free(cfg->ref_dirs);
-    free(cfg->ref_maps);
-}
-
 int cmd_validate_run(int argc, char **argv)
 {
     struct validate_config cfg;
-    memset(&cfg, 0, sizeof cfg);
-    int status = parse_config(argc, argv, &cfg);
-    if (status != CLI_EXIT_OK || cfg.help_shown) {
-        free_config(&cfg);
+    struct cli_usage err;
+    enum validate_args_result parsed =
+        validate_args_parse(&cfg, argc, argv, &err);
+    if (parsed != VALIDATE_ARGS_OK) {
+        int status = CLI_EXIT_OK;
+        if (parsed == VALIDATE_ARGS_HELP) {
+            cmd_validate_help(stdout);
+        } else if (parsed == VALIDATE_ARGS_USAGE) {
+            cli_usage_error(HELP_COMMAND, "%s", err.text);
+            status = CLI_EXIT_USAGE;
+        } else {
+            cli_report("normalize", "out of memory");
+            status = CLI_EXIT_INPUT;
+        }
+        validate_args_free(&cfg);
         return status;
     }
     nz_registry *reg = NULL;
     if (nz_registry_open(&reg) != NZ_OK) {
         cli_report("normalize", "out of memory");
-        free_config(&cfg);
+        validate_args_free(&cfg);
         return CLI_EXIT_INPUT;
     }
     struct validate_run run;
     memset(&run, 0, sizeof run);
     run.cfg = &cfg;
-    status = setup_registry(&cfg, reg);
+    int status = setup_registry(&cfg, reg);
     if (status == CLI_EXIT_OK)
         status = load_schema(&cfg, reg, &run.schema);
     nz_registry_close(&reg);
     if (status != CLI_EXIT_OK) {
-        free_config(&cfg);
+        validate_args_free(&cfg);
         return status;
     }
     if (cfg.file_count == 0) {
@@ -610,6 +468,6 @@ int cmd_validate_run(int argc, char **argv)
             worse(&run, CLI_EXIT_INPUT);
     }
     nz_schema_unref(&run.schema);
-    free_config(&cfg);
+    validate_args_free(&cfg);
     return run.pipe_closed ? CLI_EXIT_PIPE : run.status;
 }

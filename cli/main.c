@@ -98,8 +98,8 @@ int main(int argc, char **argv)
     cli_io_init();
 
     struct cli_parser p;
-    cli_parser_init(&p, cli_main_options, cli_main_option_count, "normalize",
-                    argc, argv, true);
+    cli_parser_init(&p, cli_main_options, cli_main_option_count, argc, argv,
+                    true);
     int id;
     while ((id = cli_parser_next(&p)) != 0) {
         switch (id) {
@@ -109,23 +109,25 @@ int main(int argc, char **argv)
         case OPT_VERSION:
             printf("normalize %s\n", nz_version());
             return finish_stdout(CLI_EXIT_OK);
-        default: /* -1: reported */
+        default: /* -1 */
+            cli_usage_error("normalize", "%s", p.error.text);
             return CLI_EXIT_USAGE;
         }
     }
 
-    int first = cli_parser_operands(&p);
-    if (first >= argc) {
+    int nargs;
+    char **args = cli_parser_operands(&p, &nargs);
+    if (nargs == 0) {
         cli_usage_error("normalize", "no command given");
         return CLI_EXIT_USAGE;
     }
-    const char *name = argv[first];
+    const char *name = args[0];
     if (strcmp(name, "help") == 0)
-        return finish_stdout(run_help(argc - first, argv + first));
+        return finish_stdout(run_help(nargs, args));
     const struct cli_command *cmd = find_command(name);
     if (!cmd) {
         cli_usage_error("normalize", "unknown command '%s'", name);
         return CLI_EXIT_USAGE;
     }
-    return finish_stdout(cmd->run(argc - first, argv + first));
+    return finish_stdout(cmd->run(nargs, args));
 }
