@@ -268,6 +268,15 @@ static int load_schema(const struct validate_config *cfg, nz_registry *reg,
             cli_report(cfg->schema, "out of memory"), status = CLI_EXIT_INPUT;
         else
             report_schema_diag(&d, r, cfg->schema);
+        /* One schema per file: a second document is an error, not
+         * ignored. Checked last, as the positions above need the first
+         * document to be the reader's current record. */
+        if (status == CLI_EXIT_OK &&
+            nz_reader_expect_end(r, &d) != NZ_OK) {
+            cli_report_diag(&d);
+            nz_schema_unref(out);
+            status = CLI_EXIT_SCHEMA;
+        }
     }
     json_decref(doc);
     nz_reader_close(&r);

@@ -150,6 +150,19 @@ int nz_reader_next(nz_reader *r, json_t **out, nz_diag *diag)
     return r->ops->next(r, out, diag);
 }
 
+int nz_reader_expect_end(nz_reader *r, nz_diag *diag)
+{
+    json_t *extra = NULL;
+    int rc = nz_reader_next(r, &extra, diag);
+    json_decref(extra);
+    if (rc <= 0)
+        return rc;
+    nz_position at;
+    bool known = nz_reader_locate(r, "", &at) == NZ_OK;
+    return nz_diag_set(diag, NZ_ESYNTAX, r->source, known ? &at : NULL,
+                       "more than one record: the input must hold one");
+}
+
 int nz_reader_lossy(nz_reader *r, nz_diag *diag, const nz_position *pos,
                     const char *path, const char *fmt, ...)
 {

@@ -151,18 +151,11 @@ static int parse_text(const char *text, size_t len,
         return rc;
     rc = nz_reader_next(rd, out, diag);
     if (rc > 0) {
-        /* One value only: the reader reports anything after it (with its
-         * position) on the next call. */
-        json_t *extra = NULL;
-        int end = nz_reader_next(rd, &extra, diag);
-        json_decref(extra);
-        if (end != 0) {
+        int end = nz_reader_expect_end(rd, diag);
+        if (end != NZ_OK) {
             json_decref(*out);
             *out = NULL;
-            rc = end < 0 ? end
-                         : nz_diag_set(diag, NZ_ESYNTAX, source, NULL,
-                                       "more than one JSON value in schema "
-                                       "text");
+            rc = end;
         }
     }
     nz_reader_close(&rd);

@@ -162,20 +162,11 @@ static int load_file(const char *path, json_t **out, nz_diag *diag)
                              "empty schema file");
         else if (rc > 0)
             rc = NZ_OK;
-        if (rc == NZ_OK) {
-            /* A schema file holds one document: anything after it is an
-             * error at its position, not silently dropped. */
-            json_t *extra = NULL;
-            int end = nz_reader_next(rd, &extra, diag);
-            json_decref(extra);
-            if (end != 0) {
-                json_decref(*out);
-                *out = NULL;
-                rc = end < 0 ? end
-                             : nz_diag_set(diag, NZ_ESYNTAX, path, NULL,
-                                           "more than one document in a "
-                                           "schema file");
-            }
+        /* A schema file holds one document: anything after it is an
+         * error at its position, not silently dropped. */
+        if (rc == NZ_OK && (rc = nz_reader_expect_end(rd, diag)) != NZ_OK) {
+            json_decref(*out);
+            *out = NULL;
         }
         nz_reader_close(&rd);
     }

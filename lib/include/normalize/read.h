@@ -190,6 +190,21 @@ NZ_API int nz_reader_open_memory(nz_reader **out, const void *data,
 NZ_API int nz_reader_next(nz_reader *r, json_t **out, nz_diag *diag);
 
 /**
+ * For inputs that must hold exactly one record (a schema file, a config):
+ * call after the one nz_reader_next() that returned it. Reads on, and
+ * reports what follows as an error at its position instead of leaving it
+ * unread. The record already returned can no longer be located
+ * (nz_reader_locate()) afterwards: locate first.
+ *
+ * @param diag  filled when the return is negative; may be NULL.
+ * @return NZ_OK when the input ends there; NZ_ESYNTAX "more than one
+ *         record" at the second one's start; or the reader's error for
+ *         what follows (JSON with NZ_READ_SINGLE_VALUE reports anything
+ *         after the value this way).
+ */
+NZ_API int nz_reader_expect_end(nz_reader *r, nz_diag *diag);
+
+/**
  * Where a node of the record most recently returned by nz_reader_next()
  * begins in the source.
  *
