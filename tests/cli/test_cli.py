@@ -385,7 +385,7 @@ def test_files_are_concatenated_in_order():
           b'{"file":"b"}\n{"file":"c"}\n', "stdout: %r" % proc.stdout)
 
 
-def test_options_between_files_keep_the_order_and_take_linear_time():
+def test_options_between_files_keep_the_order():
     a = write("order-a.json", b'{"file": "a"}')
     b = write("order-b.json", b'{"file": "b"}')
     proc = run("convert", b, "-t", "ndjson", a, "--sort-keys", "--", b)
@@ -394,15 +394,13 @@ def test_options_between_files_keep_the_order_and_take_linear_time():
           "stdout: %r" % proc.stdout)
     # glibc's getopt_long() moved each file behind the options after it,
     # quadratic in their number: 60 000 pairs took about 10 s. The parser
-    # steps over files itself now (found while fuzzing the parser; the
-    # bound is loose, the old time was far above it).
+    # steps over files itself now (found while fuzzing the parser). Time is
+    # not asserted (no timed tests: a loaded machine would make it flaky);
+    # the run must still reach and report the last option.
     many = ["x", "--ascii"] * 60000 + ["--indent", "x"]
-    started = time.monotonic()
     proc = run("convert", *many)
-    took = time.monotonic() - started
     check_run(proc, EXIT_USAGE, "60 000 files between options")
     check(b"--indent: 'x'" in proc.stderr, "stderr: %r" % proc.stderr[:200])
-    check(took < 3, "60 000 files between options took %.1f s" % took)
 
 
 def test_dash_reads_stdin_between_files():

@@ -368,23 +368,14 @@ static void billion_laughs_stops_fast_and_small(void **state)
         "g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\n"
         "h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]\n"
         "i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]\n";
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
     tree_bytes = tree_peak = 0;
     json_set_alloc_funcs(counting_malloc, counting_free);
     expect_error(doc, 0, 0, NZ_EEXPANSION, 5, 8, "budget");
     json_set_alloc_funcs(malloc, free);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    /* The tree never held more than a few MB (the budget: 10000 nodes). */
+    /* The tree never held more than a few MB (the budget: 10000 nodes):
+     * counted, so deterministic. Time and RSS are measured by
+     * testdata/hostile/measure.py, not asserted (no timed tests). */
     assert_true(tree_peak < 8u << 20);
-    if (!under_valgrind()) { /* valgrind is slow and counts its own RSS */
-        double seconds = (double)(t1.tv_sec - t0.tv_sec) +
-                         (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-        assert_true(seconds < 1.0);
-        struct rusage ru;
-        assert_int_equal(getrusage(RUSAGE_SELF, &ru), 0);
-        assert_true(ru.ru_maxrss < 50 * 1024); /* KiB */
-    }
 }
 
 static void alias_factor_is_configurable(void **state)
