@@ -79,9 +79,12 @@ typedef struct path_buf {
     size_t cap;
 } path_buf;
 
-static int path_push(path_buf *p, const char *seg, size_t n)
+/* Append one segment; nested: a segment below the top, which a '.'
+ * separates from the one before even when that one is empty (the key ""),
+ * so {"": {"x": 1}} flattens to ".x", not to "x". */
+static int path_push(path_buf *p, const char *seg, size_t n, bool nested)
 {
-    size_t need = p->len + (p->len ? 1 : 0) + n + 1;
+    size_t need = p->len + (nested ? 1 : 0) + n + 1;
     if (need > p->cap) {
         size_t cap = p->cap ? p->cap : 128;
         while (cap < need)
@@ -92,7 +95,7 @@ static int path_push(path_buf *p, const char *seg, size_t n)
         p->s = s;
         p->cap = cap;
     }
-    if (p->len)
+    if (nested)
         p->s[p->len++] = '.';
     memcpy(p->s + p->len, seg, n);
     p->len += n;
@@ -126,7 +129,7 @@ static int walk(nz_flat *f, path_buf *p, const json_t *v, bool sort,
         for (size_t i = 0; i < json_array_size(v) && rc == 0; i++) {
             char num[24];
             int n = snprintf(num, sizeof num, "%zu", i);
-            rc = path_push(p, num, (size_t)n);
+            rc = path_push(p, num, (size_t)n, depth > 0);
             if (rc == 0)
                 rc = walk(f, p, json_array_get(v, i), sort, depth + 1,
                           max_depth);
@@ -152,7 +155,7 @@ static int walk(nz_flat *f, path_buf *p, const json_t *v, bool sort,
         json_object_foreach(mutable_obj, k, member) keys[i++] = k;
         qsort(keys, n, sizeof *keys, cmp_keys);
         for (i = 0; i < n && rc == 0; i++) {
-            rc = path_push(p, keys[i], strlen(keys[i]));
+            rc = path_push(p, keys[i], strlen(keys[i]), depth > 0);
             if (rc == 0)
                 rc = walk(f, p, json_object_get(v, keys[i]), sort, depth + 1,
                           max_depth);
@@ -168,7 +171,7 @@ static int walk(nz_flat *f, path_buf *p, const json_t *v, bool sort,
     json_t *member;
     json_object_keylen_foreach(mutable_obj, k, klen, member)
     {
-        rc = path_push(p, k, klen);
+        rc = path_push(p, k, klen, depth > 0);
         if (rc == 0)
             rc = walk(f, p, member, sort, depth + 1, max_depth);
         p->len = mark;

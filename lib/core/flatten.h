@@ -11,7 +11,10 @@
  *                                          and "[]" stand for empty ones)
  *
  * Keys that contain '.' cannot be told apart from nesting: flattening
- * {"a.b": 1} and {"a": {"b": 1}} gives the same row.
+ * {"a.b": 1} and {"a": {"b": 1}} gives the same row, and
+ * {"a.b": 1, "a": {"b": 2}} two leaves with the key "a.b" (the CSV writer
+ * refuses such a record rather than write two columns of one name). An
+ * empty key is an empty segment: {"": {"x": 1}} gives ".x".
  */
 #ifndef NZ_CORE_FLATTEN_H
 #define NZ_CORE_FLATTEN_H

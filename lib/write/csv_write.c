@@ -211,8 +211,49 @@ static void free_header(csv_writer *s)
     s->have_header = false;
 }
 
-/* The first record's keys become the header (written unless omitted). */
-static int take_header(nz_writer *w, csv_writer *s, nz_diag *diag)
+static int cmp_strp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A column name that two of the header's n names share, or NULL; sets
+ * *oom instead when the sorting copy cannot be made. */
+static const char *duplicate_column(char *const *header, size_t n, bool *oom)
+{
+    *oom = false;
+    if (n < 2)
+        return NULL;
+    char **sorted = nz_alloc(n * sizeof *sorted);
+    if (!sorted) {
+        *oom = true;
+        return NULL;
+    }
+    memcpy(sorted, header, n * sizeof *sorted);
+    qsort(sorted, n, sizeof *sorted, cmp_strp);
+    const char *dup = NULL;
+    for (size_t i = 1; i < n && !dup; i++)
+        if (strcmp(sorted[i - 1], sorted[i]) == 0)
+            dup = sorted[i];
+    nz_free(sorted);
+    return dup;
+}
+
+/* Two leaves of one record flattened to one column name: writing both
+ * would make two columns that read back as x and x_2 (or as one nested
+ * value), so the record is refused. */
+static int same_column_twice(const char *key, uint64_t record, nz_diag *diag)
+{
+    return unrepresentable(key, diag,
+                           "record %llu has two fields that flatten to the "
+                           "column \"%s\" (a key with '.' beside a nested "
+                           "one): CSV cannot keep both",
+                           record);
+}
+
+/* The first record's keys become the header (written unless omitted).
+ * record: its number, for messages. */
+static int take_header(nz_writer *w, csv_writer *s, uint64_t record,
+                       nz_diag *diag)
 {
     size_t n = s->flat.count;
     s->header = nz_zalloc(n * sizeof *s->header);
@@ -231,6 +272,15 @@ static int take_header(nz_writer *w, csv_writer *s, nz_diag *diag)
         s->slot[i] = i;
     }
     s->ncols = n;
+    bool oom;
+    const char *dup = duplicate_column(s->header, n, &oom);
+    if (oom || dup) {
+        int rc = oom ? nz_diag_set(diag, NZ_ENOMEM, NULL, NULL,
+                                   "out of memory")
+                     : same_column_twice(dup, record, diag);
+        free_header(s);
+        return rc;
+    }
     s->have_header = true;
     if (s->flags & NZ_CSV_OMIT_HEADER)
         return 0;
@@ -317,6 +367,11 @@ static int match_header(nz_writer *w, csv_writer *s, uint64_t record,
             known = s->slot[c] == i;
         if (known)
             continue;
+        /* Not matched yet the header has its name: a second leaf of the
+         * same name (matching takes each column's first). */
+        for (size_t c = 0; c < s->ncols; c++)
+            if (strcmp(s->header[c], nz_flat_key(f, i)) == 0)
+                return same_column_twice(nz_flat_key(f, i), record, diag);
         if (!fill)
             return unrepresentable(nz_flat_key(f, i), diag,
                                    "record %llu has \"%s\", which is not in "
@@ -361,7 +416,7 @@ static int csv_wwrite(nz_writer *w, const json_t *record, nz_diag *diag)
                            "record 1 is empty: the first record gives the "
                            "CSV header, so it needs at least one field");
     if (first) {
-        rc = take_header(w, s, diag);
+        rc = take_header(w, s, number, diag);
         if (rc < 0)
             return rc;
     } else {

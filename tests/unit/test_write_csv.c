@@ -123,6 +123,33 @@ static void other_keys_are_an_error_or_filled(void **state)
     assert_string_equal(out.buf, "a,b\n1,2\n,3\n,\n");
 }
 
+/* Two leaves that flatten to one name would make two columns of that
+ * name; an empty key keeps its '.' so it stays apart from a top "x". */
+static void one_column_name_per_field(void **state)
+{
+    (void)state;
+    sink out;
+    nz_diag d;
+    assert_int_equal(write_all("{\"a.b\":1,\"a\":{\"b\":2}}\n",
+                               NZ_FORMAT_CSV, 0, 0, &out, &d),
+                     NZ_EUNREPRESENTABLE);
+    assert_non_null(strstr(d.text, "record 1 has two fields that flatten "
+                                   "to the column \"a.b\""));
+    assert_string_equal(out.buf, "");
+    /* In a later record too, and --fill does not drop one of them. */
+    assert_int_equal(write_all("{\"a.b\":1,\"c\":2}\n"
+                               "{\"c\":3,\"a\":{\"b\":4},\"a.b\":5}\n"
+                               "{\"c\":6,\"a.b\":7}\n",
+                               NZ_FORMAT_CSV, 0, NZ_CSV_FILL, &out, &d),
+                     NZ_EUNREPRESENTABLE);
+    assert_non_null(strstr(d.text, "record 2 has two fields"));
+    assert_string_equal(out.buf, "a.b,c\n1,2\n7,6\n");
+    assert_int_equal(write_all("{\"\":{\"x\":1},\"x\":2,\"y\":{\"\":3}}\n",
+                               NZ_FORMAT_CSV, 0, 0, &out, &d),
+                     NZ_OK);
+    assert_string_equal(out.buf, ".x,x,y.\n1,2,3\n");
+}
+
 static void sorted_tsv(void **state)
 {
     (void)state;
@@ -232,6 +259,7 @@ int main(void)
         cmocka_unit_test(header_quoting_and_values),
         cmocka_unit_test(nested_values_flatten),
         cmocka_unit_test(other_keys_are_an_error_or_filled),
+        cmocka_unit_test(one_column_name_per_field),
         cmocka_unit_test(sorted_tsv),
         cmocka_unit_test(bad_first_record_is_taken_back),
         cmocka_unit_test(bad_options_are_refused),
