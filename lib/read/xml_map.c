@@ -268,6 +268,8 @@ int nz_xml_map_text(nz_xml_map *m, const char *text, size_t len,
                     const nz_xml_where *pos, nz_diag *diag)
 {
     nz_xml_frame *f = &m->frames[m->depth - 1];
+    if (len == 0) /* an empty CDATA section: f->text may still be NULL */
+        return NZ_OK;
     if (len > f->text_cap - f->text_len) {
         size_t cap = f->text_cap ? f->text_cap : 64;
         while (cap - f->text_len < len) {
