@@ -39,6 +39,7 @@
 
 #include "core/alloc.h"
 #include "core/diag_set.h"
+#include "core/json_copy.h"
 #include "core/utf8.h"
 #include "normalize/error.h"
 #include "read/reader_impl.h"
@@ -742,7 +743,7 @@ static int on_alias(nz_reader *r, yaml_state *s, yaml_event_t *e,
                     "alias *%s nests deeper than the limit of %zu levels "
                     "(max-depth)",
                     shown, r->opts.max_depth);
-    json_t *copy = json_deep_copy(a->value);
+    json_t *copy = nz_json_deep_copy(a->value);
     if (!copy)
         return no_memory(r, diag);
     return add_node(r, s, copy, &pos, a->height, diag);

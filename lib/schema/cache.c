@@ -34,6 +34,7 @@
 
 #include "core/alloc.h"
 #include "core/diag_set.h"
+#include "core/json_copy.h"
 #include "normalize/error.h"
 #include "normalize/schema.h"
 #include "schema/cache_impl.h"
@@ -360,7 +361,7 @@ static cache_entry *entry_new(const json_t *schema, uint64_t hash,
     e->key_hash = hash;
     e->opts = *k;
     e->opts.base_uri = NULL;
-    e->schema = json_deep_copy(schema);
+    e->schema = nz_json_deep_copy(schema);
     e->key = nz_alloc(key->len ? key->len : 1);
     e->key_len = key->len;
     bool ok = e->schema != NULL && e->key != NULL;

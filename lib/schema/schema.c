@@ -4,6 +4,7 @@
 
 #include "core/alloc.h"
 #include "core/diag_set.h"
+#include "core/json_copy.h"
 #include "normalize/error.h"
 #include "schema/compile.h"
 #include "schema/dialect.h"
@@ -26,6 +27,7 @@ static void free_op(nz_op *op)
             if (op->res[i])
                 nz_regex_free(op->res[i]);
     nz_free(op->names);
+    nz_free(op->name_lens);
     nz_free(op->res);
     nz_free(op->subs);
     nz_strmap_free(&op->map);
@@ -167,7 +169,7 @@ int nz_schema_compile(nz_schema **out, const json_t *schema,
     nz_diag_clear(diag);
     /* compile a private copy: the caller keeps ownership of `schema` and
      * may change it afterwards; the nodes point into the copy */
-    json_t *copy = json_deep_copy(schema);
+    json_t *copy = nz_json_deep_copy(schema);
     if (!copy)
         return nz_diag_set(diag, NZ_ENOMEM, NULL, NULL, "out of memory");
     schema = copy;
