@@ -89,6 +89,7 @@ typedef struct nz_op {
     nz_node *sub2, *sub3; /* then, else                              */
     nz_node **subs;       /* arrays of subschemas                    */
     char **names;         /* property names (required, properties)   */
+    size_t *name_lens;    /* their lengths: a name may hold NUL      */
     nz_regex **res;       /* patternProperties / pattern             */
     size_t n;             /* count of subs / names / res             */
     nz_strmap map;        /* name -> index+1 (properties, enum)      */

@@ -88,13 +88,16 @@ static int object_of(nz_kwctx *k, const char *kw, const json_t *v,
     size_t n = json_object_size(v);
     nz_node **subs = nz_schema_alloc(k->c->s, (n ? n : 1) * sizeof *subs);
     char **names = nz_schema_alloc(k->c->s, (n ? n : 1) * sizeof *names);
-    if (!subs || !names) {
+    size_t *lens = nz_schema_alloc(k->c->s, (n ? n : 1) * sizeof *lens);
+    if (!subs || !names || !lens) {
         nz_free(subs);
         nz_free(names);
+        nz_free(lens);
         return NZ_ENOMEM;
     }
     k->ops[at].subs = subs;
     k->ops[at].names = names;
+    k->ops[at].name_lens = lens;
     size_t i = 0;
     const char *key;
     size_t klen;
@@ -106,6 +109,7 @@ static int object_of(nz_kwctx *k, const char *kw, const json_t *v,
             return NZ_ENOMEM;
         memcpy(names[i], key, klen);
         names[i][klen] = '\0';
+        lens[i] = klen;
         k->ops[at].n = i + 1;
         k->c->s->bytes += klen + 1;
         if (nz_strmap_put(&k->ops[at].map, key, klen, (void *)(i + 1)))
@@ -291,21 +295,28 @@ static int dependencies(nz_kwctx *k)
     size_t at = k->nops - 1;
     nz_node **subs = nz_schema_alloc(k->c->s, n * sizeof *subs);
     char **names = nz_schema_alloc(k->c->s, n * sizeof *names);
-    if (!subs || !names) {
+    size_t *lens = nz_schema_alloc(k->c->s, n * sizeof *lens);
+    if (!subs || !names || !lens) {
         nz_free(subs);
         nz_free(names);
+        nz_free(lens);
         return NZ_ENOMEM;
     }
     k->ops[at].subs = subs;
     k->ops[at].names = names;
+    k->ops[at].name_lens = lens;
     size_t i = 0;
-    json_object_foreach(NZ_MUT_JSON(v), key, s)
+    size_t klen;
+    json_object_keylen_foreach(NZ_MUT_JSON(v), key, klen, s)
     {
         if (json_is_array(s))
             continue;
-        names[i] = nz_strdup(key);
+        names[i] = nz_alloc(klen + 1);
         if (!names[i])
             return NZ_ENOMEM;
+        memcpy(names[i], key, klen);
+        names[i][klen] = '\0';
+        lens[i] = klen;
         k->ops[at].n = i + 1;
         int rc = nz_kw_sub(k, s, "dependencies", key, &subs[i]);
         if (rc)
@@ -381,7 +392,7 @@ int nz_compile_applicators(nz_kwctx *k)
         for (size_t i = 0; i < op->n; i++) {
             char err[256];
             rc = nz_regex_compile(&op->res[i], op->names[i],
-                                  strlen(op->names[i]),
+                                  op->name_lens[i],
                                   k->c->opts.regex_match_limit,
                                   k->c->opts.regex_depth_limit, err,
                                   sizeof err);

@@ -170,15 +170,20 @@ static int string_list(nz_kwctx *k, const char *kw, const json_t *v,
     size_t n = json_array_size(v), i;
     json_t *e;
     op->names = nz_schema_alloc(k->c->s, (n ? n : 1) * sizeof *op->names);
-    if (!op->names)
+    op->name_lens =
+        nz_schema_alloc(k->c->s, (n ? n : 1) * sizeof *op->name_lens);
+    if (!op->names || !op->name_lens)
         return NZ_ENOMEM;
     json_array_foreach(v, i, e)
     {
         if (!json_is_string(e))
             return nz_kw_error(k, kw, "'%s' must be an array of strings", kw);
-        op->names[i] = nz_strdup(json_string_value(e));
+        size_t len = json_string_length(e);
+        op->names[i] = nz_alloc(len + 1);
         if (!op->names[i])
             return NZ_ENOMEM;
+        memcpy(op->names[i], json_string_value(e), len + 1);
+        op->name_lens[i] = len;
         op->n = i + 1;
     }
     return NZ_OK;

@@ -123,6 +123,24 @@ static size_t utf8_length(const char *s, size_t n)
     return count;
 }
 
+/* A property name for a message: a NUL in it (YAML's "\0") is shown as
+ * \0 instead of ending the text there; cut to fit. */
+static const char *shown_name(char *buf, size_t size, const char *s,
+                              size_t len)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < len && o + 3 < size; i++) {
+        if (s[i] == '\0') {
+            buf[o++] = '\\';
+            buf[o++] = '0';
+        } else {
+            buf[o++] = s[i];
+        }
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
 static const nz_node *dynamic_target(const nz_op *op, const scope *sc)
 {
     const nz_node *found = NULL;
@@ -456,12 +474,15 @@ static int vop(vctx *c, const nz_node *n, const nz_op *op,
             return 1;
         int ok = 1;
         for (size_t i = 0; i < op->n; i++)
-            if (!json_object_get(inst, op->names[i])) {
+            if (!json_object_getn(inst, op->names[i], op->name_lens[i])) {
                 ok = 0;
                 if (!c->collect)
                     return 0;
+                char shown[128];
                 nz_vr_fail(c, n, op, inst, ip, kp,
-                     "must have the required property '%s'", op->names[i]);
+                     "must have the required property '%s'",
+                     shown_name(shown, sizeof shown, op->names[i],
+                                op->name_lens[i]));
             }
         return ok;
     }
@@ -470,23 +491,28 @@ static int vop(vctx *c, const nz_node *n, const nz_op *op,
             return 1;
         int ok = 1;
         const char *key;
+        size_t klen;
         json_t *list;
-        json_object_foreach(NZ_MUT_JSON(op->value), key, list)
+        json_object_keylen_foreach(NZ_MUT_JSON(op->value), key, klen, list)
         {
-            if (!json_is_array(list) || !json_object_get(inst, key))
+            if (!json_is_array(list) || !json_object_getn(inst, key, klen))
                 continue;
             size_t i;
             json_t *e;
             json_array_foreach(list, i, e)
             {
-                if (json_object_get(inst, json_string_value(e)))
+                if (json_object_getn(inst, json_string_value(e),
+                                     json_string_length(e)))
                     continue;
                 ok = 0;
                 if (!c->collect)
                     return 0;
+                char need[128], have[128];
                 nz_vr_fail(c, n, op, inst, ip, kp,
                      "must have property '%s' when property '%s' is present",
-                     json_string_value(e), key);
+                     shown_name(need, sizeof need, json_string_value(e),
+                                json_string_length(e)),
+                     shown_name(have, sizeof have, key, klen));
             }
         }
         return ok;
@@ -496,7 +522,7 @@ static int vop(vctx *c, const nz_node *n, const nz_op *op,
             return 1;
         int ok = 1;
         for (size_t i = 0; i < op->n; i++) {
-            if (!json_object_get(inst, op->names[i]))
+            if (!json_object_getn(inst, op->names[i], op->name_lens[i]))
                 continue;
             kpath k2 = {kp, op->keyword, op->names[i], 0, 1};
             r = inplace(c, op->subs[i], inst, ip, &k2, sc, ann);
