@@ -103,9 +103,42 @@ static int path_push(path_buf *p, const char *seg, size_t n, bool nested)
     return 0;
 }
 
-static int cmp_keys(const void *a, const void *b)
+/* One member of an object, for the sorted walk. */
+typedef struct member_ref {
+    const char *key;
+    size_t len;
+    const json_t *value;
+} member_ref;
+
+/* Byte order of the keys, a key before any longer key it begins. */
+static int cmp_members(const void *a, const void *b)
 {
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
+    const member_ref *x = a, *y = b;
+    int c = memcmp(x->key, y->key, x->len < y->len ? x->len : y->len);
+    if (c)
+        return c;
+    return (x->len > y->len) - (x->len < y->len);
+}
+
+/* Record the dotted key of a member whose key holds NUL (f->nul_key). */
+static int refuse_nul_key(nz_flat *f, const path_buf *p, const char *k,
+                          size_t klen, bool nested)
+{
+    size_t o = 0, cap = sizeof f->nul_key;
+    for (size_t i = 0; i < p->len && o + 1 < cap; i++)
+        f->nul_key[o++] = p->s[i];
+    if (nested && o + 1 < cap)
+        f->nul_key[o++] = '.';
+    for (size_t i = 0; i < klen && o + 2 < cap; i++) {
+        if (k[i] == '\0') {
+            f->nul_key[o++] = '\\';
+            f->nul_key[o++] = '0';
+        } else {
+            f->nul_key[o++] = k[i];
+        }
+    }
+    f->nul_key[o] = '\0';
+    return NZ_ENUL;
 }
 
 static int walk(nz_flat *f, path_buf *p, const json_t *v, bool sort,
@@ -142,28 +175,31 @@ static int walk(nz_flat *f, path_buf *p, const json_t *v, bool sort,
     size_t n = json_object_size(v);
     /* jansson's iteration takes a non-const object; nothing is changed. */
     json_t *mutable_obj = (json_t *)(uintptr_t)v;
-    const char **keys = NULL;
     if (sort) {
-        /* Own array per level: the scratch in f would be overwritten by
-         * nested objects. */
-        keys = nz_alloc(n * sizeof *keys);
-        if (!keys)
+        /* Own array per level: nested objects sort their own members. */
+        member_ref *m = nz_alloc(n * sizeof *m);
+        if (!m)
             return NZ_ENOMEM;
         size_t i = 0;
-        const char *k;
-        json_t *member;
-        json_object_foreach(mutable_obj, k, member) keys[i++] = k;
-        qsort(keys, n, sizeof *keys, cmp_keys);
+        for (void *it = json_object_iter(mutable_obj); it;
+             it = json_object_iter_next(mutable_obj, it), i++) {
+            m[i].key = json_object_iter_key(it);
+            m[i].len = json_object_iter_key_len(it);
+            m[i].value = json_object_iter_value(it);
+        }
+        qsort(m, n, sizeof *m, cmp_members);
         for (i = 0; i < n && rc == 0; i++) {
-            rc = path_push(p, keys[i], strlen(keys[i]), depth > 0);
+            if (memchr(m[i].key, '\0', m[i].len))
+                rc = refuse_nul_key(f, p, m[i].key, m[i].len, depth > 0);
             if (rc == 0)
-                rc = walk(f, p, json_object_get(v, keys[i]), sort, depth + 1,
-                          max_depth);
+                rc = path_push(p, m[i].key, m[i].len, depth > 0);
+            if (rc == 0)
+                rc = walk(f, p, m[i].value, sort, depth + 1, max_depth);
             p->len = mark;
             if (p->s) /* NULL when the first path_push failed */
                 p->s[mark] = '\0';
         }
-        nz_free((void *)keys);
+        nz_free(m);
         return rc;
     }
     const char *k;
@@ -171,6 +207,8 @@ static int walk(nz_flat *f, path_buf *p, const json_t *v, bool sort,
     json_t *member;
     json_object_keylen_foreach(mutable_obj, k, klen, member)
     {
+        if (memchr(k, '\0', klen))
+            return refuse_nul_key(f, p, k, klen, depth > 0);
         rc = path_push(p, k, klen, depth > 0);
         if (rc == 0)
             rc = walk(f, p, member, sort, depth + 1, max_depth);

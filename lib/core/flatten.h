@@ -36,6 +36,9 @@ typedef struct nz_flat {
     const json_t **leaves;
     size_t count;
     size_t cap;
+    /* After NZ_ENUL: the dotted key that holds a NUL character, each NUL
+     * shown as \0 (cut to fit), for the caller's message. */
+    char nul_key[128];
 } nz_flat;
 
 void nz_flat_init(nz_flat *f);
@@ -50,7 +53,10 @@ static inline const char *nz_flat_key(const nz_flat *f, size_t i)
  * with the key "" (empty); an empty object or array at the top has no
  * leaves. sort: object members in byte order of their
  * keys instead of as stored. max_depth bounds the walk (deeper is
- * NZ_EDEPTH). Returns 0, NZ_EDEPTH or NZ_ENOMEM. */
+ * NZ_EDEPTH). A key holding a NUL character (possible in a tree read from
+ * YAML's "\0" or built through the API) has no place in a NUL-terminated
+ * dotted key: NZ_ENUL, with the key in f->nul_key. Returns 0, NZ_EDEPTH,
+ * NZ_ENUL or NZ_ENOMEM. */
 int nz_flatten(nz_flat *f, const json_t *value, bool sort, size_t max_depth);
 
 /* Put value (stolen, also on failure) into the object root at the dotted

@@ -408,6 +408,11 @@ static int csv_wwrite(nz_writer *w, const json_t *record, nz_diag *diag)
                            "record %llu nests deeper than %d levels",
                            (unsigned long long)number,
                            NZ_READ_JSON_DEPTH_LIMIT);
+    if (rc == NZ_ENUL)
+        return unrepresentable(s->flat.nul_key, diag,
+                               "record %llu: the key \"%s\" holds a NUL "
+                               "character, which CSV cannot carry",
+                               number);
     if (rc)
         return nz_diag_set(diag, NZ_ENOMEM, NULL, NULL, "out of memory");
     bool first = !s->have_header;

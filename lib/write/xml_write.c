@@ -35,6 +35,7 @@
 
 #include "core/alloc.h"
 #include "core/diag_set.h"
+#include "core/json_copy.h"
 #include "core/output.h"
 #include "normalize/error.h"
 #include "normalize/read.h"
@@ -212,6 +213,24 @@ static json_t *iterable(const json_t *v)
     return (json_t *)(uintptr_t)v;
 }
 
+/* Does the key at iterator it hold a NUL character? Names are C strings
+ * here; such a key (from YAML's "\0" or the API) would be cut short. */
+static bool key_holds_nul(void *it)
+{
+    return strlen(json_object_iter_key(it)) != json_object_iter_key_len(it);
+}
+
+static int refuse_nul_key(xml_writer *x, void *it, nz_diag *diag)
+{
+    size_t mark = path_push(x, json_object_iter_key(it));
+    int rc = unrepresentable(x, diag,
+                             "key '%s\\0...' holds a NUL character, which "
+                             "XML cannot carry",
+                             json_object_iter_key(it));
+    path_pop(x, mark);
+    return rc;
+}
+
 static int put_object_content(xml_writer *x, nz_output *out,
                               const char *name, const json_t *const_obj,
                               int level, nz_diag *diag)
@@ -219,6 +238,10 @@ static int put_object_content(xml_writer *x, nz_output *out,
     json_t *obj = iterable(const_obj);
     const char *key;
     const json_t *member;
+    for (void *it = json_object_iter(obj); it;
+         it = json_object_iter_next(obj, it))
+        if (key_holds_nul(it))
+            return refuse_nul_key(x, it, diag);
     /* Attributes first: they go inside the start tag. */
     json_object_foreach(obj, key, member) {
         if (key[0] != '@' || json_is_null(member))
@@ -317,7 +340,7 @@ static bool is_document(const xml_writer *x, const json_t *record)
     const char *key = json_object_iter_key(it);
     const json_t *v = json_object_iter_value(it);
     return key[0] != '@' && key[0] != '#' && !json_is_array(v) &&
-           nz_xml_valid_name(key);
+           !key_holds_nul(it) && nz_xml_valid_name(key);
 }
 
 static int put_record(xml_writer *x, nz_output *out, const json_t *record,
@@ -399,7 +422,7 @@ static int xml_write(nz_writer *w, const json_t *record, nz_diag *diag)
         int rc = put_record(x, &x->scratch, record, diag);
         if (rc != NZ_OK)
             return rc;
-        x->held = json_deep_copy(record);
+        x->held = nz_json_deep_copy(record);
         if (!x->held)
             return nz_diag_set(diag, NZ_ENOMEM, NULL, NULL, "out of memory");
         return NZ_OK;
