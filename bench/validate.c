@@ -166,20 +166,31 @@ int main(int argc, char **argv)
     nz_reader_close(&r);
     double t_parse_keep = now() - t0;
 
-    size_t invalid = 0;
-    t0 = now();
-    for (size_t i = 0; i < n; i++)
-        invalid += nz_schema_check(s, trees[i]) == 0;
-    double t_fast = now() - t0;
-    t0 = now();
-    size_t errors = 0;
-    for (size_t i = 0; i < n; i++) {
-        nz_result *res = NULL;
-        nz_schema_validate(s, trees[i], 0, &res);
-        errors += nz_result_count(res);
-        nz_result_free(&res);
+    /* Best of 3 alternating rounds: the first pass over 100 MB of trees
+     * pays for cold caches, which would otherwise all go to the mode
+     * measured first. */
+    size_t invalid = 0, errors = 0;
+    double t_fast = 1e9, t_all = 1e9;
+    for (int round = 0; round < 3; round++) {
+        invalid = 0;
+        t0 = now();
+        for (size_t i = 0; i < n; i++)
+            invalid += nz_schema_check(s, trees[i]) == 0;
+        double t = now() - t0;
+        if (t < t_fast)
+            t_fast = t;
+        errors = 0;
+        t0 = now();
+        for (size_t i = 0; i < n; i++) {
+            nz_result *res = NULL;
+            nz_schema_validate(s, trees[i], 0, &res);
+            errors += nz_result_count(res);
+            nz_result_free(&res);
+        }
+        t = now() - t0;
+        if (t < t_all)
+            t_all = t;
     }
-    double t_all = now() - t0;
 
     /* end to end, same run: parse only, then parse + fast validation */
     double t_parse = 1e9, t_both = 1e9;
