@@ -128,6 +128,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         o.max_depth = 8;
         o.max_record_bytes = 512;
         o.xml.max_entity_expansion = 64;
+        o.xml.max_names = 24;
     }
     if (!(opt & OPT_KEEP_POS) && plain_utf8(data + 1, size - 1)) {
         membuf lazy = {NULL, 0, 0}, eager = {NULL, 0, 0};

@@ -83,6 +83,7 @@ typedef struct xml_state {
     bool strip_ns;
     size_t max_entity;
     size_t entity_used;      /* in the current record                  */
+    size_t max_names;        /* distinct names in libxml2's dictionary */
     /* Where reading stands. */
     bool in_record;
     bool in_prolog;          /* no element seen yet                    */
@@ -402,6 +403,30 @@ static int check_depth(xml_state *s, nz_diag *diag)
     return NZ_OK;
 }
 
+/* libxml2 interns every element and attribute name, prefix and namespace
+ * URI of the stream in one dictionary that lives until the stream ends,
+ * and in 2.9 its hash table stops growing at a few thousand buckets: with
+ * names that never repeat (<n1/>, <n2/>, ...), each lookup walks a longer
+ * chain, time grows with the square of the names (82 MB took 200 s), and
+ * at 10 MB of names libxml2 gives up with a bare "Memory allocation
+ * failed". A stream of records normally draws on a small vocabulary, so a
+ * count of distinct names, checked as each element starts, bounds both
+ * with a clear message. */
+static int check_names(xml_state *s, nz_diag *diag)
+{
+    const xmlNode *node = xmlTextReaderCurrentNode(s->xr);
+    if (!node || !node->doc || !node->doc->dict)
+        return NZ_OK;
+    int names = xmlDictSize(node->doc->dict);
+    if (names < 0 || (size_t)names <= s->max_names)
+        return NZ_OK;
+    return fail_node(s, diag, NZ_ETOOBIG,
+                     "more than %zu distinct element and attribute names "
+                     "in one stream (xml-max-names): libxml2 keeps every "
+                     "name until the stream ends",
+                     s->max_names);
+}
+
 static int check_size(xml_state *s, nz_diag *diag)
 {
     size_t limit = s->r->opts.max_record_bytes;
@@ -616,6 +641,8 @@ static int element_start(xml_state *s, bool *empty, nz_diag *diag)
         cur_eager(s, known, &at);
     }
     int rc = check_depth(s, diag);
+    if (rc == NZ_OK)
+        rc = check_names(s, diag);
     if (rc != NZ_OK)
         return rc;
     const char *name = s->strip_ns || !qname ? element_name(s)
@@ -925,6 +952,7 @@ static int xml_open(nz_reader *r, nz_diag *diag)
     s->strip_ns = (xo->flags & NZ_XML_STRIP_NAMESPACES) != 0;
     s->max_entity = xo->max_entity_expansion ? xo->max_entity_expansion
                                              : DEFAULT_MAX_ENTITY_EXPANSION;
+    s->max_names = xo->max_names ? xo->max_names : NZ_XML_DEFAULT_MAX_NAMES;
     const char *why;
     int rc;
     if (xo->record_path) {

@@ -350,6 +350,49 @@ static void xml_billion_laughs_stops_fast(void **state)
     free(got);
 }
 
+/* A stream whose names never repeat: libxml2 would keep all of them and
+ * slow down with their square; the default limit stops it, a larger one
+ * lets it through, and a stream with a fixed vocabulary never meets it. */
+static void xml_distinct_names_limit(void **state)
+{
+    (void)state;
+    size_t records = 60000; /* 120 000 names: over the default 100 000 */
+    size_t cap = records * 40 + 32, n = 0;
+    char *xml = malloc(cap);
+    n += (size_t)snprintf(xml + n, cap - n, "<log>");
+    for (size_t i = 0; i < records; i++)
+        n += (size_t)snprintf(xml + n, cap - n, "<e><n%zu a%zu=\"v\"/></e>",
+                              i, i);
+    snprintf(xml + n, cap - n, "</log>");
+
+    nz_read_options o;
+    nz_read_options_init(&o);
+    o.xml.record_path = "/log/e";
+    char *got = read_all(xml, &o);
+    const char *err = strstr(got, "!ETOOBIG 1:");
+    assert_non_null(err);
+    assert_non_null(strstr(err, "more than 100000 distinct element and "
+                                "attribute names in one stream"));
+    assert_string_equal(strchr(err, '\n'), "\n"); /* reading stopped */
+    free(got);
+
+    o.xml.max_names = 200000;
+    got = read_all(xml, &o);
+    assert_null(strchr(got, '!'));
+    free(got);
+
+    /* The same number of records on one vocabulary: far below it. */
+    n = (size_t)snprintf(xml, cap, "<log>");
+    for (size_t i = 0; i < records; i++)
+        n += (size_t)snprintf(xml + n, cap - n, "<e><n a=\"%zu\"/></e>", i);
+    snprintf(xml + n, cap - n, "</log>");
+    o.xml.max_names = 100;
+    got = read_all(xml, &o);
+    assert_null(strchr(got, '!'));
+    free(got);
+    free(xml);
+}
+
 static void xml_depth_limit(void **state)
 {
     (void)state;
@@ -814,6 +857,7 @@ int main(void)
         cmocka_unit_test(xml_stream_memory_bounded_by_record),
         cmocka_unit_test(xml_stream_any_chunking_same_records),
         cmocka_unit_test(xml_record_size_limit),
+        cmocka_unit_test(xml_distinct_names_limit),
         cmocka_unit_test(xml_lazy_positions_match_eager),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

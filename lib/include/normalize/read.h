@@ -79,8 +79,21 @@ typedef struct nz_xml_read_options {
     unsigned flags;             /**< NZ_XML_* flags                      */
     size_t max_entity_expansion; /**< bytes entities may expand to; 0 =
                                       default                            */
-    size_t reserved[4];
+    /** Distinct element and attribute names (with prefixes and namespace
+     *  URIs) the whole stream may use; past it reading stops with
+     *  NZ_ETOOBIG. libxml2 keeps every name until the stream ends and
+     *  slows down with the square of their number, so a stream that
+     *  keeps inventing names would otherwise cost unbounded time and
+     *  memory. The count is of libxml2's dictionary, which also holds
+     *  the few names libxml2 enters itself and short runs of white space
+     *  between elements, and libxml2 parses a little ahead of the record
+     *  being built. 0 = NZ_XML_DEFAULT_MAX_NAMES.                       */
+    size_t max_names;
+    size_t reserved[3];
 } nz_xml_read_options;
+
+/** Default of nz_xml_read_options.max_names. */
+#define NZ_XML_DEFAULT_MAX_NAMES ((size_t)100000)
 
 /** CSV reader flags (nz_csv_read_options.flags). */
 enum {
