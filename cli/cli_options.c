@@ -18,6 +18,8 @@ _Static_assert(NZ_READ_JSON_DEPTH_LIMIT == 2048,
                "update the --max-depth help text and normalize.1");
 _Static_assert(NZ_READ_DEFAULT_MAX_RECORD_BYTES == (size_t)32 << 20,
                "update the --max-record-size help text and normalize.1");
+_Static_assert(NZ_XML_DEFAULT_MAX_NAMES == 100000,
+               "update the --xml-max-names help text and normalize.1");
 
 /* ---- the tables -------------------------------------------------------- */
 
@@ -90,6 +92,10 @@ const struct cli_option cli_convert_options[] = {
      "array, even when it occurs once (repeatable)"},
     {OPT_XML_STRIP_NAMESPACES, "xml-strip-namespaces", NULL,
      "xml input: drop namespace prefixes from names"},
+    {OPT_XML_MAX_NAMES, "xml-max-names", "N",
+     "xml input: distinct element and attribute\n"
+     "names one stream may use, 100..100000000\n"
+     "(default 100000)"},
     {OPT_XML_ROOT, "xml-root", "NAME",
      "xml output: name of the document element\n"
      "(default root)"},

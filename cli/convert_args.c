@@ -101,6 +101,12 @@ static int apply_format_option(struct convert_config *cfg, int id,
         cfg->xml_strip_ns = true;
         cfg->xml_in_option = "--xml-strip-namespaces";
         return 0;
+    case OPT_XML_MAX_NAMES:
+        if (parse_number("--xml-max-names", v, 100, 100000000, &n, err) != 0)
+            return -1;
+        cfg->xml_max_names = (size_t)n;
+        cfg->xml_in_option = "--xml-max-names";
+        return 0;
     case OPT_XML_ROOT:
         cfg->xml_root = v;
         cfg->xml_out_option = "--xml-root";
@@ -509,6 +515,7 @@ void convert_read_options(const struct convert_config *cfg, const char *path,
     ro->xml.array_path_count = cfg->xml_array_count;
     if (cfg->xml_strip_ns)
         ro->xml.flags |= NZ_XML_STRIP_NAMESPACES;
+    ro->xml.max_names = cfg->xml_max_names;
     ro->csv.delimiter = cfg->delimiter;
     if (cfg->no_header)
         ro->csv.flags |= NZ_CSV_NO_HEADER;

@@ -49,6 +49,7 @@ struct convert_config {
     const char **xml_arrays; /* --xml-array, repeatable (argc entries)  */
     size_t xml_array_count;
     bool xml_strip_ns;
+    size_t xml_max_names;    /* 0 = the library's default               */
     const char *xml_root;
     const char *xml_record_name;
     /* CSV and TSV */

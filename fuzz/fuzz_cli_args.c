@@ -183,6 +183,9 @@ static void check_convert_parsed(const struct args *a,
         fail("convert: --max-depth out of range", NULL);
     if (c->alias_factor > 1000000)
         fail("convert: --alias-factor out of range", NULL);
+    if (c->xml_max_names &&
+        (c->xml_max_names < 100 || c->xml_max_names > 100000000))
+        fail("convert: --xml-max-names out of range", NULL);
     unsigned char d = (unsigned char)c->delimiter;
     if (d >= 0x80 || d == '"' || d == '\r' || d == '\n')
         fail("convert: --delimiter accepted a bad character", NULL);
@@ -198,7 +201,8 @@ static void check_convert_parsed(const struct args *a,
     if ((c->yaml_11 || c->no_merge_keys || c->alias_factor) &&
         !c->yaml_option)
         fail("convert: a yaml option not noted", NULL);
-    if ((c->xml_record || c->xml_array_count || c->xml_strip_ns) &&
+    if ((c->xml_record || c->xml_array_count || c->xml_strip_ns ||
+         c->xml_max_names) &&
         !c->xml_in_option)
         fail("convert: an xml input option not noted", NULL);
     if ((c->xml_root || c->xml_record_name) && !c->xml_out_option)

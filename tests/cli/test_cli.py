@@ -189,6 +189,7 @@ OPTION_CONTEXT = {
     "xml-record": (["-f", "xml"], b"<a>1</a>"),
     "xml-array": (["-f", "xml"], b"<a>1</a>"),
     "xml-strip-namespaces": (["-f", "xml"], b"<a>1</a>"),
+    "xml-max-names": (["-f", "xml"], b"<a>1</a>"),
     "xml-root": (["-t", "xml"], b'{"a": 1}'),
     "xml-record-name": (["-t", "xml"], b'{"a": 1}'),
     "delimiter": (["-f", "csv"], b"a;b\n1;2\n"),
@@ -199,7 +200,7 @@ OPTION_CONTEXT = {
     "unflatten": (["-f", "csv"], b"a.b\n1\n"),
     "fill": (["-t", "csv"], b'{"a": 1}'),
 }
-OPTION_VALUE = {"duplicate-headers": "error"}
+OPTION_VALUE = {"duplicate-headers": "error", "xml-max-names": "100"}
 
 
 def sample_value(arg):
@@ -623,6 +624,15 @@ def test_yaml_and_xml_options_reach_the_readers():
     check_run(proc, EXIT_OK, "--xml-record")
     check(proc.stdout == b'{"id":"1"}\n{"id":"2"}\n', "xml: %r"
           % proc.stdout)
+    many = b"<log>" + b"".join(b"<e><k%d/></e>" % i for i in range(150)) + \
+        b"</log>"
+    proc = run("convert", "-t", "ndjson", "--xml-record", "/log/e",
+               "--xml-max-names", "100", stdin=many)
+    check(proc.returncode == EXIT_INPUT and b"(xml-max-names)" in proc.stderr,
+          "--xml-max-names 100: %d %r" % (proc.returncode, proc.stderr))
+    proc = run("convert", "-t", "ndjson", "--xml-record", "/log/e",
+               "--xml-max-names", "200", stdin=many)
+    check_run(proc, EXIT_OK, "--xml-max-names 200")
 
 
 # ---- closed pipe --------------------------------------------------------
