@@ -18,6 +18,8 @@ _Static_assert(NZ_READ_JSON_DEPTH_LIMIT == 2048,
                "update the --max-depth help text and normalize.1");
 _Static_assert(NZ_READ_DEFAULT_MAX_RECORD_BYTES == (size_t)32 << 20,
                "update the --max-record-size help text and normalize.1");
+_Static_assert(NZ_SCHEMA_DEFAULT_REGEX_MATCH_LIMIT == 10000000u,
+               "update the --regex-match-limit help text and normalize.1");
 _Static_assert(NZ_XML_DEFAULT_MAX_NAMES == 100000,
                "update the --xml-max-names help text and normalize.1");
 
@@ -158,6 +160,16 @@ const struct cli_option cli_validate_options[] = {
     {OPT_MAX_ERRORS, "max-errors", "N",
      "report at most N errors per record on stderr\n"
      "(default 20; 0 = all)"},
+    {OPT_MAX_DEPTH, "max-depth", "N",
+     "input records: deepest nesting of arrays and\n"
+     "objects, 1..2048 (default 1000)"},
+    {OPT_MAX_RECORD_SIZE, "max-record-size", "SIZE",
+     "input records: largest record in bytes; K, M,\n"
+     "G suffixes (default 32M)"},
+    {OPT_REGEX_MATCH_LIMIT, "regex-match-limit", "N",
+     "backtracking steps one 'pattern' match may take,\n"
+     "1000..4294967295 (default 10000000); a record\n"
+     "past it could not be validated (exit 1)"},
     {OPT_HELP, "help", NULL, "show this help and exit"},
 };
 const size_t cli_validate_option_count =

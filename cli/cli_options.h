@@ -66,6 +66,7 @@ enum cli_option_id {
     OPT_REF_MAP,
     OPT_RESULT_OUTPUT,
     OPT_MAX_ERRORS,
+    OPT_REGEX_MATCH_LIMIT,
 };
 
 struct cli_option {

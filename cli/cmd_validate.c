@@ -251,6 +251,7 @@ static int load_schema(const struct validate_config *cfg, nz_registry *reg,
         so.dialect = cfg->dialect;
         if (cfg->assert_formats)
             so.flags |= NZ_SCHEMA_ASSERT_FORMATS;
+        so.regex_match_limit = cfg->regex_match_limit;
         char *base = file_uri_of(cfg->schema);
         so.base_uri = base;
         nz_diag_clear(&d);
@@ -363,6 +364,8 @@ static void validate_file(struct validate_run *run, const char *path)
     nz_read_options_init(&ro);
     ro.source_name = in.name;
     ro.flags = NZ_READ_KEEP_POSITIONS;
+    ro.max_depth = cfg->max_depth;
+    ro.max_record_bytes = cfg->max_record_bytes;
     if (cfg->from != NZ_FORMAT_AUTO)
         ro.format = cfg->from;
     else if (strcmp(path, "-") == 0)

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <normalize/normalize.h>
 
@@ -28,6 +29,9 @@ struct validate_config {
     bool flag_output;   /* --output flag                                */
     nz_format from;     /* AUTO: each file's extension, stdin ndjson    */
     unsigned long long max_errors; /* 0 = all                           */
+    size_t max_depth;        /* input records; 0 = the library's default */
+    size_t max_record_bytes; /* input records; 0 = the library's default */
+    uint64_t regex_match_limit; /* 0 = the library's default            */
     /* repeatable options: at most argc entries each; strings borrowed */
     const char **refs, **ref_dirs;
     struct validate_ref_map *ref_maps;

@@ -385,6 +385,11 @@ static void check_validate_parsed(const struct args *a,
     }
     if (c->max_errors > VALIDATE_MAX_ERRORS_LIMIT)
         fail("validate: --max-errors out of range", NULL);
+    if (c->max_depth > NZ_READ_JSON_DEPTH_LIMIT)
+        fail("validate: --max-depth out of range", NULL);
+    if (c->regex_match_limit &&
+        (c->regex_match_limit < 1000 || c->regex_match_limit > UINT32_MAX))
+        fail("validate: --regex-match-limit out of range", NULL);
     if (c->from != NZ_FORMAT_AUTO && !nz_format_name(c->from))
         fail("validate: -f is no format", NULL);
     if (c->nrefs + c->nref_dirs + c->nref_maps > (size_t)a->argc)

@@ -41,8 +41,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define NZ_REGEX_DEFAULT_MATCH_LIMIT 10000000u
-#define NZ_REGEX_DEFAULT_DEPTH_LIMIT 250000u
+#include "normalize/schema.h"
+
+/* The public defaults (schema.h), which callers and the CLI's help state. */
+#define NZ_REGEX_DEFAULT_MATCH_LIMIT NZ_SCHEMA_DEFAULT_REGEX_MATCH_LIMIT
+#define NZ_REGEX_DEFAULT_DEPTH_LIMIT NZ_SCHEMA_DEFAULT_REGEX_DEPTH_LIMIT
 #define NZ_REGEX_JIT_STACK_MAX (4u * 1024u * 1024u)
 
 typedef struct nz_regex nz_regex;

@@ -89,6 +89,14 @@ enum {
     NZ_SCHEMA_ASSERT_FORMATS = 1u << 0,
 };
 
+/** Defaults of nz_schema_options.regex_match_limit and .regex_depth_limit:
+ *  PCRE2's count of backtracking steps and its nesting of backtracking
+ *  points, per match. Enough for any pattern in ordinary use; a
+ *  catastrophic one (`^(a+)+$` on a long non-matching string) stops with
+ *  NZ_EMATCHLIMIT in a fraction of a second. */
+#define NZ_SCHEMA_DEFAULT_REGEX_MATCH_LIMIT 10000000u
+#define NZ_SCHEMA_DEFAULT_REGEX_DEPTH_LIMIT 250000u
+
 typedef struct nz_schema_options {
     nz_dialect dialect;         /**< used when the schema has no $schema;
                                      AUTO = 2020-12                     */
