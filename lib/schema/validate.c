@@ -313,15 +313,7 @@ static int vop(vctx *c, const nz_node *n, const nz_op *op,
                 nz_vr_fail(c, n, op, inst, ip, kp, "must be %s, got %s",
                      json_string_value(op->value), nz_vr_type_name(inst));
             else
-                nz_vr_fail_shown(c, n, op, inst, ip, kp,
-                           json_is_integer(inst)  ? "must be one of %s, got integer"
-                           : json_is_real(inst)   ? "must be one of %s, got number"
-                           : json_is_string(inst) ? "must be one of %s, got string"
-                           : json_is_array(inst)  ? "must be one of %s, got array"
-                           : json_is_object(inst) ? "must be one of %s, got object"
-                           : json_is_null(inst)   ? "must be one of %s, got null"
-                                                  : "must be one of %s, got boolean",
-                           op->value, NULL);
+                nz_vr_fail_types(c, n, op, inst, ip, kp);
         }
         return 0;
     }

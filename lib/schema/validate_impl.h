@@ -89,6 +89,11 @@ void nz_vr_fail_relation(vctx *c, const nz_node *n, const nz_op *op,
                          const json_t *inst, const ipath *ip,
                          const kpath *kp, const char *rel);
 
+/* "must be object or boolean, got integer": a failed 'type' whose value is
+ * an array of type names. */
+void nz_vr_fail_types(vctx *c, const nz_node *n, const nz_op *op,
+                      const json_t *inst, const ipath *ip, const kpath *kp);
+
 /* "integer", "number", "string", ... for messages. */
 const char *nz_vr_type_name(const json_t *v);
 

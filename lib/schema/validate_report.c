@@ -174,6 +174,34 @@ void nz_vr_fail_relation(vctx *c, const nz_node *n, const nz_op *op,
                rel ? inst : NULL);
 }
 
+/* The names of a 'type' array, listed ("string, number or null"): the
+ * generic rendering of show() would only say "an array", which tells the
+ * reader nothing (OpenAPI 3.1's ["object", "boolean"] gave "must be one of
+ * an array, got integer"). Compilation admits only the seven type names,
+ * so the list fits the buffer. */
+void nz_vr_fail_types(vctx *c, const nz_node *n, const nz_op *op,
+                      const json_t *inst, const ipath *ip, const kpath *kp)
+{
+    char list[160] = "";
+    size_t len = 0, count = json_array_size(op->value);
+    for (size_t i = 0; i < count && len < sizeof list; i++) {
+        const char *name = json_string_value(json_array_get(op->value, i));
+        const char *sep = i == 0 ? "" : i + 1 == count ? " or " : ", ";
+        int w = snprintf(list + len, sizeof list - len, "%s%s", sep,
+                         name ? name : "?");
+        if (w < 0)
+            break;
+        len += (size_t)w;
+    }
+    if (count == 0) /* "type": [] admits nothing */
+        nz_vr_fail(c, n, op, inst, ip, kp,
+                   "no type is allowed ('type' is []), got %s",
+                   nz_vr_type_name(inst));
+    else
+        nz_vr_fail(c, n, op, inst, ip, kp, "must be %s, got %s", list,
+                   nz_vr_type_name(inst));
+}
+
 const char *nz_vr_type_name(const json_t *v)
 {
     switch (json_typeof(v)) {

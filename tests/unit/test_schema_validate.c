@@ -105,6 +105,32 @@ static void validate_pointer_escapes_in_locations(void **state)
     nz_schema_unref(&s);
 }
 
+/* A 'type' array is named in the message, not shown as "an array". */
+static void validate_type_array_message(void **state)
+{
+    (void)state;
+    nz_schema *s = compile("{\"type\": [\"object\", \"boolean\"]}");
+    json_t *inst = parse("42");
+    nz_result *res = NULL;
+    assert_int_equal(nz_schema_validate(s, inst, 0, &res), 0);
+    assert_int_equal(nz_result_count(res), 1);
+    assert_string_equal(nz_result_error(res, 0)->message,
+                        "must be object or boolean, got integer");
+    assert_true(json_is_array(nz_result_error(res, 0)->schema_value));
+    nz_result_free(&res);
+    json_decref(inst);
+    nz_schema_unref(&s);
+
+    s = compile("{\"type\": [\"string\", \"number\", \"null\"]}");
+    inst = parse("[1]");
+    assert_int_equal(nz_schema_validate(s, inst, 0, &res), 0);
+    assert_string_equal(nz_result_error(res, 0)->message,
+                        "must be string, number or null, got array");
+    nz_result_free(&res);
+    json_decref(inst);
+    nz_schema_unref(&s);
+}
+
 static void validate_unevaluated_and_dynamic_refs(void **state)
 {
     (void)state;
@@ -234,6 +260,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(validate_error_fields),
         cmocka_unit_test(validate_pointer_escapes_in_locations),
+        cmocka_unit_test(validate_type_array_message),
         cmocka_unit_test(validate_unevaluated_and_dynamic_refs),
         cmocka_unit_test(validate_big_enum_and_many_properties),
         cmocka_unit_test(validate_rejects_bad_arguments),
