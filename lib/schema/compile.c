@@ -258,6 +258,22 @@ int nz_schema_add_doc(nz_schema *s, nz_doc *doc)
     return NZ_OK;
 }
 
+/* The meta-schemas of drafts 0 to 3 (http or https, with or without the
+ * empty fragment): known, but a dialect this library does not implement,
+ * which the warning should say rather than call them unknown. */
+static bool is_draft3_or_older(const char *uri)
+{
+    const char *p = strncmp(uri, "http://", 7) == 0    ? uri + 7
+                    : strncmp(uri, "https://", 8) == 0 ? uri + 8
+                                                       : NULL;
+    static const char pre[] = "json-schema.org/draft-0";
+    if (!p || strncmp(p, pre, sizeof pre - 1) != 0)
+        return false;
+    p += sizeof pre - 1;
+    return *p >= '0' && *p <= '3' &&
+           (strcmp(p + 1, "/schema") == 0 || strcmp(p + 1, "/schema#") == 0);
+}
+
 /* The vocabularies of a resource whose root declares $schema, and the
  * dialect a custom meta-schema stands for. */
 static int vocab_of(nz_compiler *c, nz_kwctx *k, unsigned inherited,
@@ -284,10 +300,22 @@ static int vocab_of(nz_compiler *c, nz_kwctx *k, unsigned inherited,
      * of the draft in effect, as most validators do, rather than refuse
      * a schema that is otherwise fine. */
     if (rc == NZ_ENOTFOUND || !json_is_object(e ? e->node : NULL)) {
-        nz_kw_warn(k, "$schema",
-                   "unknown meta-schema '%s': applying the keywords of "
-                   "draft %s",
-                   uri, nz_dialect_name(*d));
+        if (is_draft3_or_older(uri))
+            nz_kw_warn(k, "$schema",
+                       "'%s' is draft 3 or older, which is not supported: "
+                       "applying the keywords of draft %s (draft 3's "
+                       "boolean 'required', 'extends', 'disallow' and "
+                       "'divisibleBy' do not apply)",
+                       uri, nz_dialect_name(*d));
+        else
+            nz_kw_warn(k, "$schema",
+                       "unknown meta-schema '%s': applying the keywords of "
+                       "draft %s",
+                       uri, nz_dialect_name(*d));
+        if (!c->guessed_meta) {
+            c->guessed_meta = uri;
+            c->guessed_as = *d;
+        }
         return (int)inherited;
     }
     if (rc)
@@ -420,6 +448,17 @@ int nz_compile_node(nz_compiler *c, const json_t *json, const char *base,
     n->vocab = res ? res->vocab : NZ_VOCAB_ALL;
 
     nz_kwctx k = {.c = c, .node = n, .json = json, .d = d};
+    const char *fid = nz_schema_fragment_id(json, d);
+    if (fid && nz_is_plain_name(fid + 1))
+        nz_kw_warn(&k, "$id",
+                   "'$id' must not be a fragment in draft %s: '%s' is read "
+                   "as '\"$anchor\": \"%s\"', as draft 7 would",
+                   nz_dialect_name(d), fid, fid + 1);
+    else if (fid)
+        nz_kw_warn(&k, "$id",
+                   "'$id' must not be a fragment in draft %s: '%s' names "
+                   "no resource and is ignored",
+                   nz_dialect_name(d), fid);
     const char *id = nz_schema_id_of(json, d);
     bool new_res = (!res && root_hint) ||
                    (id && !(id[0] == '#' && d < NZ_DIALECT_2019_09));
@@ -527,6 +566,36 @@ static int unresolved(nz_compiler *c, const char *what, const char *uri,
     return NZ_EUNRESOLVED;
 }
 
+/* "the root", "'/$defs/a'": where node is in the root schema, for a
+ * message. */
+static void place_of(nz_compiler *c, const json_t *node, char *buf,
+                     size_t size)
+{
+    char path[NZ_DIAG_PATH_MAX];
+    if (!find_path(c->root_json, node, path, sizeof path, 0, 0))
+        snprintf(buf, size, "an unknown place");
+    else if (!path[0])
+        snprintf(buf, size, "the root");
+    else
+        snprintf(buf, size, "'%s'", path);
+}
+
+/* Two different schemas of the document being compiled claim the URI a
+ * reference names: the specification leaves undefined which one it
+ * means (peers pick the first, the last, or refuse), so refuse, naming
+ * both places. */
+static int ambiguous(nz_kwctx *k, const char *keyword, const char *uri,
+                     const nz_index_entry *e)
+{
+    char a[NZ_DIAG_PATH_MAX + 3], b[NZ_DIAG_PATH_MAX + 3];
+    place_of(k->c, e->node, a, sizeof a);
+    place_of(k->c, e->other, b, sizeof b);
+    return nz_kw_error(k, keyword,
+                       "'%s' is ambiguous: two different schemas in this "
+                       "document are identified by it (at %s and %s)",
+                       uri, a, b);
+}
+
 /* Follow a JSON Pointer fragment from an entry's node, applying the $id
  * of every schema passed on the way (base and dialect change as they
  * would for a structural walk). */
@@ -621,6 +690,10 @@ int nz_compile_ref(nz_kwctx *k, const char *keyword, const char *ref,
     bool anchor = frag && *frag && frag[0] != '/';
     const char *key = anchor ? abs : doc;
     e = local_find(c, key, anchor);
+    if (e && e->other) {
+        rc = ambiguous(k, keyword, key, e);
+        goto done;
+    }
     nz_diag sub;
     nz_diag_clear(&sub);
     if (!e) {

@@ -162,6 +162,11 @@ typedef struct nz_compiler {
     nz_diag *diag;
     const json_t *root_json; /* to locate errors in the schema */
     nz_schema_options opts;
+    /* the first $schema read as another draft because its meta-schema is
+     * unknown or unsupported (NULL: none): a schema error then says so,
+     * since the warning is lost with the schema */
+    const char *guessed_meta;
+    nz_dialect guessed_as;
     char **dyn_names;   /* names used by $dynamicRef, for the fixpoint */
     size_t ndyn_names;
     int depth;

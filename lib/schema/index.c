@@ -11,6 +11,7 @@
 #include "core/alloc.h"
 #include "normalize/error.h"
 #include "schema/dialect.h"
+#include "schema/equal.h"
 #include "schema/uri.h"
 
 const char *nz_schema_id_of(const json_t *node, nz_dialect d)
@@ -24,7 +25,35 @@ const char *nz_schema_id_of(const json_t *node, nz_dialect d)
                                                                     : "$id");
     if (!id && d == NZ_DIALECT_AUTO)
         id = json_object_get(node, "id");
-    return json_is_string(id) ? json_string_value(id) : NULL;
+    if (!json_is_string(id))
+        return NULL;
+    /* from 2019-09 "$id" names a resource and MUST NOT hold a fragment;
+     * one that is only a fragment ("#foo", "#/properties/a", as schema
+     * generators write) would name the enclosing resource again, so it
+     * identifies nothing (see nz_schema_fragment_id) */
+    if (d >= NZ_DIALECT_2019_09 && json_string_value(id)[0] == '#')
+        return NULL;
+    return json_string_value(id);
+}
+
+const char *nz_schema_fragment_id(const json_t *node, nz_dialect d)
+{
+    if (d < NZ_DIALECT_2019_09 || !json_is_object(node))
+        return NULL;
+    const json_t *id = json_object_get(node, "$id");
+    const char *s = json_is_string(id) ? json_string_value(id) : NULL;
+    return s && s[0] == '#' && s[1] ? s : NULL;
+}
+
+bool nz_is_plain_name(const char *s)
+{
+    if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_'))
+        return false;
+    for (s++; *s; s++)
+        if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
+              (*s >= '0' && *s <= '9') || strchr("-._:", *s)))
+            return false;
+    return true;
 }
 
 nz_dialect nz_schema_dialect_of(const json_t *node, nz_dialect outer)
@@ -43,9 +72,14 @@ static int put_entry(nz_strmap *m, const char *key, const json_t *node,
     nz_index_entry *old = nz_strmap_get(m, key, strlen(key), &found);
     if (found) {
         /* a $dynamicAnchor also counts as a plain anchor; keep the
-         * first registration otherwise */
+         * first registration otherwise, and remember a different schema
+         * that claims the same URI (a copy of the same one, as bundlers
+         * make, is no conflict) */
         if (dyn)
             old->dynamic = true;
+        if (old->node != node && !old->other &&
+            !nz_json_equal(old->node, node))
+            old->other = node;
         return NZ_OK;
     }
     nz_index_entry *e = nz_zalloc(sizeof *e);
@@ -134,6 +168,13 @@ static int walk(nz_index *ix, nz_doc *doc, const json_t *node,
                 goto out;
         }
     }
+    /* 2019-09 on: a draft 7 style "$id": "#name" is read as the anchor it
+     * plainly means (compile.c warns) */
+    const char *fid = nz_schema_fragment_id(node, d);
+    if (fid && nz_is_plain_name(fid + 1) &&
+        (rc = put_anchor(ix, base, fid + 1, node, doc, outer_base, outer_d,
+                         false)))
+        goto out;
     if (d == NZ_DIALECT_AUTO || d >= NZ_DIALECT_2019_09) {
         const json_t *a = json_object_get(node, "$anchor");
         if (json_is_string(a) &&

@@ -41,6 +41,10 @@ typedef struct nz_index_entry {
     char *base;
     nz_dialect dialect;
     bool dynamic; /* a $dynamicAnchor (2020-12) */
+    /* a second schema, different from node, registered under the same
+     * URI (NULL: none). Which one the URI means is undefined, so the
+     * compiler refuses a reference to it in the schema's own document. */
+    const json_t *other;
 } nz_index_entry;
 
 typedef struct nz_index {
@@ -54,6 +58,15 @@ typedef struct nz_index {
  * NULL when the node has none (or it is ignored: a $ref sibling in drafts
  * 4 to 7). */
 const char *nz_schema_id_of(const json_t *node, nz_dialect d);
+
+/* From 2019-09: an "$id" that is only a fragment ("#foo", "#/a"), which
+ * those drafts forbid; NULL when the node has none. nz_schema_id_of()
+ * ignores it; "#foo" with a plain name is indexed as an anchor. */
+const char *nz_schema_fragment_id(const json_t *node, nz_dialect d);
+
+/* A plain-name fragment, as $anchor allows: a letter or '_', then letters,
+ * digits, '-', '.', '_' or ':'. */
+bool nz_is_plain_name(const char *s);
 
 /* The dialect a schema object declares with $schema (official URIs), or
  * `outer` when it declares none or an unknown one. */

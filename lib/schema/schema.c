@@ -129,6 +129,20 @@ static int link_dynamic_anchors(nz_compiler *c)
     }
 }
 
+/* A schema error under a $schema whose keywords were read as another
+ * draft's: the warning that said so is freed with the schema, so the
+ * error carries it ("'required' must be an array" is a puzzle in a
+ * draft 3 schema otherwise). */
+static void note_guessed_dialect(nz_diag *diag, const char *uri,
+                                 nz_dialect as)
+{
+    char t[NZ_DIAG_TEXT_MAX + 600];
+    snprintf(t, sizeof t, "%s (its keywords were read as draft %s, since "
+             "the meta-schema '%.300s' is unknown or not supported)",
+             diag->text, nz_dialect_name(as), uri);
+    nz_copy_clipped(diag->text, sizeof diag->text, t);
+}
+
 static size_t generated_id(void)
 {
     static _Atomic size_t counter;
@@ -227,6 +241,8 @@ int nz_schema_compile(nz_schema **out, const json_t *schema,
     if (rc) {
         if (diag && diag->code == NZ_OK)
             nz_diag_set(diag, rc, NULL, NULL, "%s", nz_strerror(rc));
+        else if (diag && rc == NZ_ESCHEMA && c.guessed_meta)
+            note_guessed_dialect(diag, c.guessed_meta, c.guessed_as);
         schema_free(s);
         return rc;
     }

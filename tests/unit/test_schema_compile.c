@@ -175,6 +175,124 @@ static void compile_ref_siblings_ignored_before_2019(void **state)
     nz_schema_unref(&s);
 }
 
+/* Two different schemas under one $id (or anchor) in one document: a
+ * reference to that URI is refused, naming both places; identical copies
+ * (as bundlers make) are no conflict. */
+static void compile_ambiguous_id_refused(void **state)
+{
+    (void)state;
+    nz_schema *s = NULL;
+    nz_diag d;
+    assert_int_equal(
+        compile("{\"$defs\": {\"a\": {\"$id\": \"https://e.com/x\","
+                " \"type\": \"string\"}, \"b\": {\"$id\": \"https://e.com/x\","
+                " \"type\": \"integer\"}}, \"$ref\": \"https://e.com/x\"}",
+                NZ_DIALECT_AUTO, NULL, &s, &d),
+        NZ_ESCHEMA);
+    assert_null(s);
+    assert_string_equal(d.path, "/$ref");
+    assert_non_null(strstr(d.text, "ambiguous"));
+    assert_non_null(strstr(d.text, "'/$defs/a' and '/$defs/b'"));
+
+    /* the same with an anchor */
+    assert_int_equal(
+        compile("{\"$defs\": {\"a\": {\"$anchor\": \"t\", \"const\": 1},"
+                " \"b\": {\"$anchor\": \"t\", \"const\": 2}},"
+                " \"$ref\": \"#t\"}",
+                NZ_DIALECT_AUTO, NULL, &s, &d),
+        NZ_ESCHEMA);
+    assert_non_null(strstr(d.text, "ambiguous"));
+
+    /* equal copies (1 and 1.0 are the same number) */
+    assert_int_equal(
+        compile("{\"$defs\": {\"a\": {\"$id\": \"https://e.com/x\","
+                " \"maximum\": 1}, \"b\": {\"$id\": \"https://e.com/x\","
+                " \"maximum\": 1.0}}, \"$ref\": \"https://e.com/x\"}",
+                NZ_DIALECT_AUTO, NULL, &s, &d),
+        NZ_OK);
+    assert_int_equal(check(s, "1"), 1);
+    assert_int_equal(check(s, "2"), 0);
+    nz_schema_unref(&s);
+
+    /* not referenced: nothing to decide */
+    assert_int_equal(
+        compile("{\"$defs\": {\"a\": {\"$id\": \"https://e.com/x\","
+                " \"type\": \"string\"}, \"b\": {\"$id\": \"https://e.com/x\","
+                " \"type\": \"integer\"}}}",
+                NZ_DIALECT_AUTO, NULL, &s, &d),
+        NZ_OK);
+    nz_schema_unref(&s);
+}
+
+/* A $schema of draft 3 (not supported) is read as the default draft with
+ * a warning that names it; an error then says how the keywords were read,
+ * since the warning is gone with the schema. */
+static void compile_draft3_is_named(void **state)
+{
+    (void)state;
+    nz_schema *s = NULL;
+    nz_diag d;
+    assert_int_equal(
+        compile("{\"$schema\": \"http://json-schema.org/draft-03/schema#\","
+                " \"type\": \"string\"}",
+                NZ_DIALECT_AUTO, NULL, &s, &d),
+        NZ_OK);
+    assert_int_equal(nz_schema_warning_count(s), 1);
+    assert_non_null(strstr(nz_schema_warning(s, 0)->text,
+                           "draft 3 or older, which is not supported"));
+    nz_schema_unref(&s);
+
+    assert_int_equal(
+        compile("{\"$schema\": \"http://json-schema.org/draft-03/schema#\","
+                " \"required\": true}",
+                NZ_DIALECT_AUTO, NULL, &s, &d),
+        NZ_ESCHEMA);
+    assert_string_equal(d.path, "/required");
+    assert_non_null(strstr(d.text, "read as draft 2020-12"));
+
+    /* an official $schema: no note */
+    assert_int_equal(
+        compile("{\"$schema\": \"http://json-schema.org/draft-07/schema#\","
+                " \"required\": true}",
+                NZ_DIALECT_AUTO, NULL, &s, &d),
+        NZ_ESCHEMA);
+    assert_null(strstr(d.text, "read as"));
+}
+
+/* From 2019-09 an "$id" that is only a fragment is not an identifier:
+ * "#name" is read as an anchor and "#/a" ignored, each with a warning,
+ * and neither claims the enclosing resource's URI a second time. */
+static void compile_fragment_ids_from_2019_09(void **state)
+{
+    (void)state;
+    nz_schema *s = NULL;
+    nz_diag d;
+    assert_int_equal(
+        compile("{\"$id\": \"https://e.com/r\","
+                " \"$defs\": {\"p\": {\"$id\": \"#port\", \"type\": \"integer\"}},"
+                " \"properties\": {\"a\": {\"$id\": \"#/properties/a\","
+                " \"type\": \"string\"}, \"port\": {\"$ref\": \"#port\"},"
+                " \"b\": {\"$ref\": \"https://e.com/r#/properties/a\"}}}",
+                NZ_DIALECT_2020_12, NULL, &s, &d),
+        NZ_OK);
+    assert_int_equal(nz_schema_warning_count(s), 2);
+    assert_int_equal(check(s, "{\"port\": 1, \"a\": \"x\", \"b\": \"y\"}"), 1);
+    assert_int_equal(check(s, "{\"port\": \"x\"}"), 0);
+    assert_int_equal(check(s, "{\"b\": 1}"), 0);
+    nz_schema_unref(&s);
+
+    /* draft 7: "#name" is the draft's own way to name a subschema */
+    assert_int_equal(
+        compile("{\"$schema\": \"http://json-schema.org/draft-07/schema#\","
+                " \"definitions\": {\"p\": {\"$id\": \"#port\", \"type\": \"integer\"}},"
+                " \"properties\": {\"port\": {\"$ref\": \"#port\"}}}",
+                NZ_DIALECT_AUTO, NULL, &s, &d),
+        NZ_OK);
+    assert_int_equal(nz_schema_warning_count(s), 0);
+    assert_int_equal(check(s, "{\"port\": \"x\"}"), 0);
+    nz_schema_unref(&s);
+}
+
 static void compile_schema_uri_spellings(void **state)
 {
     (void)state;
@@ -306,6 +424,9 @@ int main(void)
         cmocka_unit_test(compile_ref_cycle_terminates),
         cmocka_unit_test(compile_draft7_defs_via_ref),
         cmocka_unit_test(compile_ref_siblings_ignored_before_2019),
+        cmocka_unit_test(compile_ambiguous_id_refused),
+        cmocka_unit_test(compile_draft3_is_named),
+        cmocka_unit_test(compile_fragment_ids_from_2019_09),
         cmocka_unit_test(compile_schema_uri_spellings),
         cmocka_unit_test(compile_registry_and_metaschema_refs),
         cmocka_unit_test(compile_from_many_threads_with_one_registry),
