@@ -524,3 +524,37 @@ int cli_parse_size(const char *text, size_t *out)
     *out = (size_t)v << shift;
     return 0;
 }
+
+int cli_parse_number(const char *option, const char *value,
+                     unsigned long long min, unsigned long long max,
+                     unsigned long long *out, struct cli_usage *err)
+{
+    if (cli_parse_uint(value, max, out) != 0 || *out < min) {
+        cli_usage_set(err, "%s: '%s' is not a number from %llu to %llu",
+                      option, value, min, max);
+        return -1;
+    }
+    return 0;
+}
+
+int cli_parse_max_depth(const char *value, size_t *out, struct cli_usage *err)
+{
+    unsigned long long n;
+    if (cli_parse_number("--max-depth", value, 1, NZ_READ_JSON_DEPTH_LIMIT,
+                         &n, err) != 0)
+        return -1;
+    *out = (size_t)n;
+    return 0;
+}
+
+int cli_parse_max_record_size(const char *value, size_t *out,
+                              struct cli_usage *err)
+{
+    if (cli_parse_size(value, out) != 0) {
+        cli_usage_set(err, "--max-record-size: '%s' is not a size (a number "
+                      "of bytes, at least 1, optionally with K, M or G: 64M)",
+                      value);
+        return -1;
+    }
+    return 0;
+}

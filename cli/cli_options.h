@@ -165,4 +165,18 @@ int cli_parse_uint(const char *text, unsigned long long max,
  * value that does not fit in size_t. */
 int cli_parse_size(const char *text, size_t *out);
 
+/* An option's number from min to max: 0, or -1 with err saying
+ * "OPTION: 'VALUE' is not a number from MIN to MAX". */
+int cli_parse_number(const char *option, const char *value,
+                     unsigned long long min, unsigned long long max,
+                     unsigned long long *out, struct cli_usage *err);
+
+/* The reading limits that convert and validate share: --max-depth N
+ * (1..NZ_READ_JSON_DEPTH_LIMIT) and --max-record-size SIZE. 0, or -1 with
+ * err filled. */
+int cli_parse_max_depth(const char *value, size_t *out,
+                        struct cli_usage *err);
+int cli_parse_max_record_size(const char *value, size_t *out,
+                              struct cli_usage *err);
+
 #endif /* NZ_CLI_OPTIONS_H */

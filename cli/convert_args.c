@@ -21,18 +21,6 @@ static int parse_format(const char *value, const char *what, nz_format *out,
     return 0;
 }
 
-static int parse_number(const char *option, const char *value,
-                        unsigned long long min, unsigned long long max,
-                        unsigned long long *out, struct cli_usage *err)
-{
-    if (cli_parse_uint(value, max, out) != 0 || *out < min) {
-        cli_usage_set(err, "%s: '%s' is not a number from %llu to %llu",
-                      option, value, min, max);
-        return -1;
-    }
-    return 0;
-}
-
 /* --delimiter C: one ASCII character (or "tab", or "\t" spelled out) that
  * is not a quote or a line end. */
 static int parse_delimiter(const char *v, char *out, struct cli_usage *err)
@@ -71,7 +59,7 @@ static int apply_format_option(struct convert_config *cfg, int id,
         cfg->yaml_option = "--no-merge-keys";
         return 0;
     case OPT_ALIAS_FACTOR:
-        if (parse_number("--alias-factor", v, 1, 1000000, &n, err) != 0)
+        if (cli_parse_number("--alias-factor", v, 1, 1000000, &n, err) != 0)
             return -1;
         cfg->alias_factor = (size_t)n;
         cfg->yaml_option = "--alias-factor";
@@ -102,7 +90,8 @@ static int apply_format_option(struct convert_config *cfg, int id,
         cfg->xml_in_option = "--xml-strip-namespaces";
         return 0;
     case OPT_XML_MAX_NAMES:
-        if (parse_number("--xml-max-names", v, 100, 100000000, &n, err) != 0)
+        if (cli_parse_number("--xml-max-names", v, 100, 100000000, &n,
+                             err) != 0)
             return -1;
         cfg->xml_max_names = (size_t)n;
         cfg->xml_in_option = "--xml-max-names";
@@ -173,7 +162,7 @@ static int apply_option(struct convert_config *cfg, int id, const char *v,
         cfg->pretty = true;
         return 0;
     case OPT_INDENT:
-        if (parse_number("--indent", v, 0, 16, &n, err) != 0)
+        if (cli_parse_number("--indent", v, 0, 16, &n, err) != 0)
             return -1;
         cfg->indent = (int)n;
         return 0;
@@ -208,20 +197,9 @@ static int apply_option(struct convert_config *cfg, int id, const char *v,
         }
         return 0;
     case OPT_MAX_DEPTH:
-        if (parse_number("--max-depth", v, 1, NZ_READ_JSON_DEPTH_LIMIT,
-                         &n, err) != 0)
-            return -1;
-        cfg->max_depth = (size_t)n;
-        return 0;
+        return cli_parse_max_depth(v, &cfg->max_depth, err);
     case OPT_MAX_RECORD_SIZE:
-        if (cli_parse_size(v, &cfg->max_record_bytes) != 0) {
-            cli_usage_set(err, "--max-record-size: '%s' is not a size (a "
-                          "number of bytes, at least 1, optionally with "
-                          "K, M or G: 64M)",
-                          v);
-            return -1;
-        }
-        return 0;
+        return cli_parse_max_record_size(v, &cfg->max_record_bytes, err);
     case OPT_KEEP_GOING:
         cfg->keep_going = true;
         return 0;

@@ -141,36 +141,17 @@ static int apply_option(struct validate_config *cfg, int id, const char *v,
             return -1;
         }
         return 0;
-    case OPT_MAX_DEPTH: {
-        unsigned long long n;
-        if (cli_parse_uint(v, NZ_READ_JSON_DEPTH_LIMIT, &n) != 0 || n < 1) {
-            cli_usage_set(err, "--max-depth: '%s' is not a number from 1 "
-                          "to %d",
-                          v, NZ_READ_JSON_DEPTH_LIMIT);
-            return -1;
-        }
-        cfg->max_depth = (size_t)n;
-        return 0;
-    }
+    case OPT_MAX_DEPTH:
+        return cli_parse_max_depth(v, &cfg->max_depth, err);
     case OPT_MAX_RECORD_SIZE:
-        if (cli_parse_size(v, &cfg->max_record_bytes) != 0) {
-            cli_usage_set(err, "--max-record-size: '%s' is not a size (a "
-                          "number of bytes, at least 1, optionally with "
-                          "K, M or G: 64M)",
-                          v);
-            return -1;
-        }
-        return 0;
+        return cli_parse_max_record_size(v, &cfg->max_record_bytes, err);
     case OPT_REGEX_MATCH_LIMIT: {
-        unsigned long long n;
         /* PCRE2 counts in 32 bits; below 1000 even ordinary patterns
          * would fail. */
-        if (cli_parse_uint(v, UINT32_MAX, &n) != 0 || n < 1000) {
-            cli_usage_set(err, "--regex-match-limit: '%s' is not a number "
-                          "from 1000 to %lu",
-                          v, (unsigned long)UINT32_MAX);
+        unsigned long long n;
+        if (cli_parse_number("--regex-match-limit", v, 1000, UINT32_MAX, &n,
+                             err) != 0)
             return -1;
-        }
         cfg->regex_match_limit = n;
         return 0;
     }
